@@ -1,0 +1,3 @@
+namespace NbaPredict.Ml;
+
+internal static class AssemblyMarker;

@@ -1,3 +1,0 @@
-namespace NbaPredict.Ml;
-
-internal static class AssemblyMarker;

@@ -1,1 +1,3 @@
-return 0;
+using NbaPredict.Workers.Cli;
+
+return await NbaCli.RunAsync(args, Console.Out, Console.Error);

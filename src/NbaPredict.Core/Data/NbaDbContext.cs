@@ -1,0 +1,168 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using NbaPredict.Core.Domain;
+
+namespace NbaPredict.Core.Data;
+
+/// <summary>
+/// One model for both providers. Each provider has its own subclass only so that EF Core keeps a separate
+/// migration history per provider (SQLite and PostgreSQL DDL differ).
+/// </summary>
+public abstract class NbaDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<Season> Seasons => Set<Season>();
+    public DbSet<Player> Players => Set<Player>();
+    public DbSet<Game> Games => Set<Game>();
+    public DbSet<PlayerGame> PlayerGames => Set<PlayerGame>();
+    public DbSet<ImportedFile> ImportedFiles => Set<ImportedFile>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Team>(team =>
+        {
+            team.ToTable("teams");
+            team.Property(t => t.Id).ValueGeneratedNever();
+            team.Property(t => t.Abbreviation).HasMaxLength(3);
+            team.Property(t => t.Name).HasMaxLength(64);
+            team.Property(t => t.City).HasMaxLength(64);
+            team.Property(t => t.Conference).HasMaxLength(8);
+            team.HasIndex(t => t.Abbreviation).IsUnique();
+            team.HasData(NbaTeams.All.Select(t => new Team
+            {
+                Id = t.Id,
+                Abbreviation = t.Abbreviation,
+                Name = t.Name,
+                City = t.City,
+                Conference = t.Conference,
+            }));
+        });
+
+        modelBuilder.Entity<Season>(season =>
+        {
+            season.ToTable("seasons");
+            season.Property(s => s.Id).HasMaxLength(7);
+        });
+
+        modelBuilder.Entity<Player>(player =>
+        {
+            player.ToTable("players");
+            player.Property(p => p.Id).ValueGeneratedNever();
+            player.Property(p => p.Name).HasMaxLength(128);
+            player.Property(p => p.SearchName).HasMaxLength(128);
+            player.HasIndex(p => p.SearchName);
+            player.HasIndex(p => p.CurrentTeamId);
+            player.HasOne(p => p.CurrentTeam).WithMany().HasForeignKey(p => p.CurrentTeamId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Game>(game =>
+        {
+            game.ToTable("games");
+            game.Property(g => g.Id).HasMaxLength(10);
+            game.Property(g => g.SeasonId).HasMaxLength(7);
+            game.Property(g => g.SeasonType).HasMaxLength(32);
+            game.HasIndex(g => g.Date);
+            game.HasIndex(g => new { g.SeasonId, g.Date });
+            game.HasIndex(g => new { g.HomeTeamId, g.Date });
+            game.HasIndex(g => new { g.AwayTeamId, g.Date });
+            game.HasOne(g => g.HomeTeam).WithMany().HasForeignKey(g => g.HomeTeamId).OnDelete(DeleteBehavior.Restrict);
+            game.HasOne(g => g.AwayTeam).WithMany().HasForeignKey(g => g.AwayTeamId).OnDelete(DeleteBehavior.Restrict);
+            game.HasOne<Season>().WithMany().HasForeignKey(g => g.SeasonId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<PlayerGame>(box =>
+        {
+            box.ToTable("player_games");
+            box.HasKey(b => new { b.GameId, b.PlayerId });
+            box.Property(b => b.GameId).HasMaxLength(10);
+            box.Property(b => b.SeasonId).HasMaxLength(7);
+            box.HasIndex(b => new { b.PlayerId, b.GameDate });
+            box.HasIndex(b => new { b.TeamId, b.GameDate });
+            box.HasIndex(b => b.GameDate);
+            box.HasOne(b => b.Game).WithMany().HasForeignKey(b => b.GameId).OnDelete(DeleteBehavior.Cascade);
+            box.HasOne(b => b.Player).WithMany().HasForeignKey(b => b.PlayerId).OnDelete(DeleteBehavior.Restrict);
+            box.HasOne<Team>().WithMany().HasForeignKey(b => b.TeamId).OnDelete(DeleteBehavior.Restrict);
+            box.HasOne<Team>().WithMany().HasForeignKey(b => b.OpponentTeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ImportedFile>(file =>
+        {
+            file.ToTable("imported_files");
+            file.HasKey(f => f.FileName);
+            file.Property(f => f.FileName).HasMaxLength(260);
+            file.Property(f => f.Sha256).HasMaxLength(64);
+        });
+
+        ApplySnakeCaseColumnNames(modelBuilder);
+    }
+
+    /// <summary>Raw SQL in the importers stays readable on PostgreSQL without quoting every identifier.</summary>
+    private static void ApplySnakeCaseColumnNames(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(ToSnakeCase(key.GetName() ?? string.Empty));
+            }
+
+            foreach (var foreignKey in entity.GetForeignKeys())
+            {
+                foreignKey.SetConstraintName(ToSnakeCase(foreignKey.GetConstraintName() ?? string.Empty));
+            }
+
+            foreach (var index in entity.GetIndexes())
+            {
+                index.SetDatabaseName(ToSnakeCase(index.GetDatabaseName() ?? string.Empty));
+            }
+        }
+    }
+
+    internal static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class SqliteNbaDbContext(DbContextOptions<SqliteNbaDbContext> options) : NbaDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresNbaDbContext(DbContextOptions<PostgresNbaDbContext> options) : NbaDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NbaPredict.Core;
+using NbaPredict.Core.Data;
+
+namespace NbaPredict.Workers.Cli;
+
+/// <summary>The <c>nbapredict</c> command line: one verb per operator task, a one-line reason on bad input.</summary>
+public static class NbaCli
+{
+    public const string Usage = """
+        usage: nbapredict <command> [options]
+          import --data DIR [--skip-unchanged]   import every *.csv / *.csv.gz box-score file in DIR (idempotent)
+        configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration? configurationOverride = null)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await output.WriteLineAsync(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = CommandLineOptions.Parse(args.AsSpan(1));
+            return args[0] switch
+            {
+                "import" => await WithServicesAsync(configurationOverride, services => ImportCommand.RunAsync(services, options, output)),
+                _ => throw new CommandLineException($"unknown command '{args[0]}'; run 'nbapredict --help' for the list"),
+            };
+        }
+        catch (CommandLineException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("error: cancelled");
+            return 130;
+        }
+    }
+
+    private static async Task<int> WithServicesAsync(IConfiguration? configurationOverride, Func<IServiceProvider, Task<int>> command)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false });
+        if (configurationOverride is not null)
+        {
+            builder.Configuration.AddConfiguration(configurationOverride);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddNbaStorage(NbaPredictSettings.From(builder.Configuration));
+        using var host = builder.Build();
+        await using var scope = host.Services.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or ArgumentException)
+        {
+            throw new CommandLineException($"cannot open the database: {FirstLine(ex.Message)}");
+        }
+
+        return await command(scope.ServiceProvider);
+    }
+
+    internal static string FirstLine(string message)
+    {
+        var newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+}
+
+public sealed class CommandLineException(string message) : Exception(message);
+
+/// <summary>Parsed <c>--name value</c> and <c>--flag</c> options; unknown or repeated options are errors.</summary>
+public sealed class CommandLineOptions
+{
+    private readonly Dictionary<string, string?> values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> used = new(StringComparer.Ordinal);
+
+    public static CommandLineOptions Parse(ReadOnlySpan<string> args)
+    {
+        var options = new CommandLineOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length < 3)
+            {
+                throw new CommandLineException($"unexpected argument '{arg}'");
+            }
+
+            var name = arg[2..];
+            string? value = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+
+            if (!options.values.TryAdd(name, value))
+            {
+                throw new CommandLineException($"option --{name} is given twice");
+            }
+        }
+
+        return options;
+    }
+
+    public string Required(string name) =>
+        Optional(name) ?? throw new CommandLineException($"missing required option --{name}");
+
+    public string? Optional(string name)
+    {
+        used.Add(name);
+        if (!values.TryGetValue(name, out var value))
+        {
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(value) ? throw new CommandLineException($"option --{name} needs a value") : value;
+    }
+
+    public bool Flag(string name)
+    {
+        used.Add(name);
+        if (!values.TryGetValue(name, out var value))
+        {
+            return false;
+        }
+
+        return value is null ? true : throw new CommandLineException($"option --{name} takes no value");
+    }
+
+    /// <summary>Call after reading every option a command knows, so a typo is an error rather than silently ignored.</summary>
+    public void RejectUnknown()
+    {
+        var unknown = values.Keys.Where(k => !used.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CommandLineException($"unknown option --{unknown[0]}");
+        }
+    }
+}

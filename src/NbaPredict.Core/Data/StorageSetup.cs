@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NbaPredict.Core.Import;
@@ -13,8 +14,8 @@ public static class StorageSetup
         services.TryAddSingleton(settings);
         if (settings.PostgresConnectionString is { } postgres)
         {
-            services.AddDbContext<NbaDbContext, PostgresNbaDbContext>(o => ConfigurePostgres(o, postgres));
-            services.AddDbContextFactory<PostgresNbaDbContext>(o => ConfigurePostgres(o, postgres), ServiceLifetime.Scoped);
+            services.AddDbContext<NbaDbContext, PostgresNbaDbContext>((sp, o) => ConfigurePostgres(sp, o, postgres));
+            services.AddDbContextFactory<PostgresNbaDbContext>((sp, o) => ConfigurePostgres(sp, o, postgres), ServiceLifetime.Scoped);
             services.TryAddScoped<IDbContextFactory<NbaDbContext>>(sp =>
                 new UpcastFactory<PostgresNbaDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresNbaDbContext>>()));
             services.TryAddSingleton<IBoxScoreWriter, PostgresBoxScoreWriter>();
@@ -23,8 +24,8 @@ public static class StorageSetup
         {
             Directory.CreateDirectory(settings.DataDirectory);
             var sqlite = $"Data Source={settings.SqlitePath};Cache=Private;Pooling=True";
-            services.AddDbContext<NbaDbContext, SqliteNbaDbContext>(o => ConfigureSqlite(o, sqlite));
-            services.AddDbContextFactory<SqliteNbaDbContext>(o => ConfigureSqlite(o, sqlite), ServiceLifetime.Scoped);
+            services.AddDbContext<NbaDbContext, SqliteNbaDbContext>((sp, o) => ConfigureSqlite(sp, o, sqlite));
+            services.AddDbContextFactory<SqliteNbaDbContext>((sp, o) => ConfigureSqlite(sp, o, sqlite), ServiceLifetime.Scoped);
             services.TryAddScoped<IDbContextFactory<NbaDbContext>>(sp =>
                 new UpcastFactory<SqliteNbaDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteNbaDbContext>>()));
             services.TryAddSingleton<IBoxScoreWriter, SqliteBoxScoreWriter>();
@@ -32,16 +33,22 @@ public static class StorageSetup
 
         services.TryAddScoped<BoxScoreImporter>();
         services.TryAddScoped<DatabaseInitializer>();
+        services.TryAddScoped<Features.Players.PlayerService>();
+        services.TryAddScoped<Features.Games.GameService>();
+        services.TryAddScoped<Features.Teams.TeamService>();
         return services;
     }
 
-    private static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+    // Interceptors registered in DI (SQL command counting in tests, tracing later) join every context.
+    private static void ConfigurePostgres(IServiceProvider services, DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(300))
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .AddInterceptors(services.GetServices<IInterceptor>());
 
-    private static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    private static void ConfigureSqlite(IServiceProvider services, DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(300))
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .AddInterceptors(services.GetServices<IInterceptor>());
 
     private sealed class UpcastFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<NbaDbContext>
         where TContext : NbaDbContext

@@ -1,5 +1,35 @@
+using GraphQL;
+using NbaPredict.Core;
+using NbaPredict.Core.Data;
+using NbaPredict.Graph.GraphQL.Infrastructure;
+using NbaPredict.Graph.GraphQL.Schema;
+using NbaPredict.Graph.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
+builder.Services.AddNbaStorage();
+builder.Services.AddSingleton<ImportStatus>();
+builder.Services.AddHostedService<BundledDataImportService>();
+builder.Services.AddNbaGraphQL();
+
 var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    // Migrations run before the server listens, so no request ever meets a missing table.
+    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+}
+
+app.MapGraphQLHttp("/graphql");
+app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapGet("/health/ready", (ImportStatus import) => Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message }));
+app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
+
 app.Run();
 
+/// <summary>Entry point, visible to WebApplicationFactory in the functional tests.</summary>
 public partial class Program;

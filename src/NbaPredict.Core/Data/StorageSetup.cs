@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NbaPredict.Core.Import;
@@ -8,29 +9,20 @@ namespace NbaPredict.Core.Data;
 
 public static class StorageSetup
 {
-    /// <summary>Registers the database (PostgreSQL when configured, else SQLite under the data directory) and the importer.</summary>
-    public static IServiceCollection AddNbaStorage(this IServiceCollection services, NbaPredictSettings settings)
+    /// <summary>
+    /// Registers the database (PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, else SQLite under the data
+    /// directory), the importer and the feature services. The provider is chosen from the final configuration
+    /// when first needed, so hosts and test factories can still add configuration after registration.
+    /// </summary>
+    public static IServiceCollection AddNbaStorage(this IServiceCollection services)
     {
-        services.TryAddSingleton(settings);
-        if (settings.PostgresConnectionString is { } postgres)
-        {
-            services.AddDbContext<NbaDbContext, PostgresNbaDbContext>((sp, o) => ConfigurePostgres(sp, o, postgres));
-            services.AddDbContextFactory<PostgresNbaDbContext>((sp, o) => ConfigurePostgres(sp, o, postgres), ServiceLifetime.Scoped);
-            services.TryAddScoped<IDbContextFactory<NbaDbContext>>(sp =>
-                new UpcastFactory<PostgresNbaDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresNbaDbContext>>()));
-            services.TryAddSingleton<IBoxScoreWriter, PostgresBoxScoreWriter>();
-        }
-        else
-        {
-            Directory.CreateDirectory(settings.DataDirectory);
-            var sqlite = $"Data Source={settings.SqlitePath};Cache=Private;Pooling=True";
-            services.AddDbContext<NbaDbContext, SqliteNbaDbContext>((sp, o) => ConfigureSqlite(sp, o, sqlite));
-            services.AddDbContextFactory<SqliteNbaDbContext>((sp, o) => ConfigureSqlite(sp, o, sqlite), ServiceLifetime.Scoped);
-            services.TryAddScoped<IDbContextFactory<NbaDbContext>>(sp =>
-                new UpcastFactory<SqliteNbaDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteNbaDbContext>>()));
-            services.TryAddSingleton<IBoxScoreWriter, SqliteBoxScoreWriter>();
-        }
-
+        services.TryAddSingleton(sp => NbaPredictSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.TryAddSingleton<NbaDbContextFactory>();
+        services.TryAddSingleton<IDbContextFactory<NbaDbContext>>(sp => sp.GetRequiredService<NbaDbContextFactory>());
+        services.TryAddScoped(sp => sp.GetRequiredService<NbaDbContextFactory>().CreateDbContext());
+        services.TryAddSingleton<IBoxScoreWriter>(sp => sp.GetRequiredService<NbaPredictSettings>().PostgresConnectionString is null
+            ? new SqliteBoxScoreWriter()
+            : new PostgresBoxScoreWriter());
         services.TryAddScoped<BoxScoreImporter>();
         services.TryAddScoped<DatabaseInitializer>();
         services.TryAddScoped<Features.Players.PlayerService>();
@@ -38,21 +30,40 @@ public static class StorageSetup
         services.TryAddScoped<Features.Teams.TeamService>();
         return services;
     }
+}
 
-    // Interceptors registered in DI (SQL command counting in tests, tracing later) join every context.
-    private static void ConfigurePostgres(IServiceProvider services, DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(300))
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-            .AddInterceptors(services.GetServices<IInterceptor>());
+/// <summary>Creates short-lived contexts for the configured provider; interceptors registered in DI join every context.</summary>
+public sealed class NbaDbContextFactory : IDbContextFactory<NbaDbContext>
+{
+    private readonly Func<NbaDbContext> create;
 
-    private static void ConfigureSqlite(IServiceProvider services, DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(300))
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-            .AddInterceptors(services.GetServices<IInterceptor>());
-
-    private sealed class UpcastFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<NbaDbContext>
-        where TContext : NbaDbContext
+    public NbaDbContextFactory(NbaPredictSettings settings, IEnumerable<IInterceptor> interceptors)
     {
-        public NbaDbContext CreateDbContext() => inner.CreateDbContext();
+        var interceptorList = interceptors.ToArray();
+        if (settings.PostgresConnectionString is { } postgres)
+        {
+            Provider = DatabaseProvider.Postgres;
+            var options = new DbContextOptionsBuilder<PostgresNbaDbContext>()
+                .UseNpgsql(postgres, npgsql => npgsql.CommandTimeout(300))
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                .AddInterceptors(interceptorList)
+                .Options;
+            create = () => new PostgresNbaDbContext(options);
+        }
+        else
+        {
+            Provider = DatabaseProvider.Sqlite;
+            Directory.CreateDirectory(settings.DataDirectory);
+            var options = new DbContextOptionsBuilder<SqliteNbaDbContext>()
+                .UseSqlite($"Data Source={settings.SqlitePath};Pooling=True", sqlite => sqlite.CommandTimeout(300))
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                .AddInterceptors(interceptorList)
+                .Options;
+            create = () => new SqliteNbaDbContext(options);
+        }
     }
+
+    public DatabaseProvider Provider { get; }
+
+    public NbaDbContext CreateDbContext() => create();
 }

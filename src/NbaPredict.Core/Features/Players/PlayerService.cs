@@ -79,15 +79,13 @@ public sealed class PlayerService(IDbContextFactory<NbaDbContext> contexts)
             throw new DomainException("INVALID_ARGUMENT", $"last must be between 1 and {MaxGameLog}; got {last}");
         }
 
-        var query = db.PlayerGames.AsNoTracking().Where(pg => playerIds.Contains(pg.PlayerId));
-        if (season is not null)
-        {
-            query = query.Where(pg => pg.SeasonId == season);
-        }
-
-        var rows = await query
-            .GroupBy(pg => pg.PlayerId)
-            .SelectMany(g => g.OrderByDescending(pg => pg.GameDate).ThenByDescending(pg => pg.GameId).Take(last))
+        // Written as players → their latest games so EF Core emits one windowed (ROW_NUMBER) query, not one per player.
+        var rows = await db.Players
+            .Where(p => playerIds.Contains(p.Id))
+            .SelectMany(p => db.PlayerGames
+                .Where(pg => pg.PlayerId == p.Id && (season == null || pg.SeasonId == season))
+                .OrderByDescending(pg => pg.GameDate).ThenByDescending(pg => pg.GameId)
+                .Take(last))
             .ToListAsync(cancellationToken);
         return rows.OrderByDescending(r => r.GameDate).ThenByDescending(r => r.GameId).ToLookup(r => r.PlayerId);
     }

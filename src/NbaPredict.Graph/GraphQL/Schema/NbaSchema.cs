@@ -1,0 +1,29 @@
+using GraphQL.Types;
+using NbaPredict.Graph.Features.Games;
+using NbaPredict.Graph.Features.Players;
+using NbaPredict.Graph.Features.Teams;
+
+namespace NbaPredict.Graph.GraphQL.Schema;
+
+/// <summary>The root query; each feature folder contributes its own fields.</summary>
+public sealed class QueryType : ObjectGraphType
+{
+    public QueryType()
+    {
+        Name = "Query";
+        PlayerQueries.AddTo(this);
+        TeamQueries.AddTo(this);
+        GameQueries.AddTo(this);
+    }
+}
+
+public sealed class NbaSchema : global::GraphQL.Types.Schema
+{
+    public NbaSchema(IServiceProvider services)
+        : base(services)
+    {
+        Query = services.GetRequiredService<QueryType>();
+        RegisterTypeMapping(typeof(DateOnly), typeof(CalendarDateGraphType));
+        Description = "NbaPredict: real NBA box scores and next-game predictions. Source: NBA.com/Stats via AntBap23/Nba-Data-and-Analytics-Engineering-Project.";
+    }
+}

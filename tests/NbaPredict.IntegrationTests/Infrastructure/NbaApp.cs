@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Import;
+
+namespace NbaPredict.IntegrationTests.Infrastructure;
+
+/// <summary>The real API (Program) on a real database, with the SQL it sends counted.</summary>
+public sealed class NbaApp(TestDatabase database) : WebApplicationFactory<Program>
+{
+    public SqlCommandCounter SqlCommands { get; } = new();
+
+    public TestDatabase Database { get; } = database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in Database.Configuration)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Database.Configuration));
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(SqlCommands));
+    }
+
+    public async Task<ImportReport> ImportAsync(string directory)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BoxScoreImporter>().ImportDirectoryAsync(directory, skipUnchangedFiles: false);
+    }
+
+    /// <summary>Posts a GraphQL query and returns the parsed response body.</summary>
+    public async Task<JsonObject> QueryAsync(string query, object? variables = null)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/graphql", new { query, variables });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    public static JsonNode Data(JsonObject response)
+    {
+        Assert.False(response.ContainsKey("errors"), "unexpected errors: " + response.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return response["data"]!;
+    }
+}

@@ -13,6 +13,7 @@ public static class GraphQLSetup
         services.AddGraphQL(b => b
             .AddSchema<NbaSchema>()
             .AddSystemTextJson()
+            .UseMiddleware<DomainErrorMiddleware>()
             .AddGraphTypes(typeof(NbaSchema).Assembly));
         services.AddGraphQLInfrastructure();
         return services;

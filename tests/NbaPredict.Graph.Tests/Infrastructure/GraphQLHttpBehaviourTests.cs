@@ -1,4 +1,5 @@
 using GraphQL;
+using GraphQL.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -67,6 +68,44 @@ public sealed class GraphQLHttpBehaviourTests
         var logged = Assert.Single(host.Logs.Entries, e => e.Level == LogLevel.Error);
         Assert.Contains(requestId!, logged.Message, StringComparison.Ordinal);
         Assert.Equal(TestQuery.SecretMessage, logged.Exception?.Message);
+    }
+
+    private sealed class ThrowingRule : ValidationRuleBase
+    {
+        public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
+            throw new InvalidOperationException(TestQuery.SecretMessage);
+    }
+
+    [Theory]
+    [InlineData(Grj)]
+    [InlineData(Json)]
+    public async Task Unexpected_exception_before_execution_is_a_masked_500(string accept)
+    {
+        await using var host = await GraphQLTestHost.StartAsync(o => o.ConfigureExecution = (options, _) =>
+            options.ValidationRules = DocumentValidator.CoreRules.Append(new ThrowingRule()));
+
+        var response = await host.PostQueryAsync("{ hello }", accept: accept);
+
+        Assert.Equal(500, response.Status);
+        Assert.Equal(accept, response.MediaType);
+        Assert.False(response.HasData);
+        Assert.Equal("INTERNAL_SERVER_ERROR", response.FirstErrorCode);
+        Assert.DoesNotContain("hunter2", response.Body, StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Entries, e => e.Exception?.Message == TestQuery.SecretMessage);
+    }
+
+    [Fact]
+    public async Task Exception_in_the_hook_is_a_masked_500_with_request_id()
+    {
+        await using var host = await GraphQLTestHost.StartAsync(o => o.ConfigureExecution = (_, _) =>
+            throw new InvalidOperationException(TestQuery.SecretMessage));
+
+        var response = await host.PostQueryAsync("{ hello }");
+
+        Assert.Equal(500, response.Status);
+        Assert.DoesNotContain("hunter2", response.Body, StringComparison.Ordinal);
+        var requestId = response.Errors.Single().GetProperty("extensions").GetProperty("requestId").GetString();
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains(requestId!, StringComparison.Ordinal) && e.Exception is InvalidOperationException);
     }
 
     [Fact]

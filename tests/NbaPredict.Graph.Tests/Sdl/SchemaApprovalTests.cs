@@ -1,0 +1,87 @@
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Data;
+using NbaPredict.Graph.GraphQL.Schema;
+
+namespace NbaPredict.Graph.Tests.Sdl;
+
+/// <summary>
+/// The printed schema is checked in at schema/nbapredict.graphql, so every schema change is a reviewed diff.
+/// To accept a change: run the tests with NBAPREDICT_APPROVE_SCHEMA=1 and commit the file.
+/// </summary>
+public sealed class SchemaApprovalTests
+{
+    private static string PrintSchema()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddLogging();
+        services.AddNbaStorage();
+        services.AddNbaGraphQL();
+        using var provider = services.BuildServiceProvider();
+        var schema = provider.GetRequiredService<ISchema>();
+        schema.Initialize();
+        return schema.Print().ReplaceLineEndings("\n").TrimEnd() + "\n";
+    }
+
+    private static string SchemaFile()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NbaPredict.sln")))
+            {
+                return Path.Combine(dir.FullName, "schema", "nbapredict.graphql");
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    [Fact]
+    public void Printed_schema_matches_the_checked_in_file()
+    {
+        var printed = PrintSchema();
+        var path = SchemaFile();
+        if (Environment.GetEnvironmentVariable("NBAPREDICT_APPROVE_SCHEMA") == "1")
+        {
+            File.WriteAllText(path, printed);
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing; run with NBAPREDICT_APPROVE_SCHEMA=1 to create it");
+        var approved = File.ReadAllText(path).ReplaceLineEndings("\n");
+        Assert.True(approved == printed, "The schema changed. Review the diff, then run with NBAPREDICT_APPROVE_SCHEMA=1 and commit schema/nbapredict.graphql.\n" + printed);
+    }
+
+    [Theory]
+    [InlineData("Query", "players", "search: String, team: String, first: Int, after: String", "PlayerConnection!")]
+    [InlineData("Query", "player", "nbaId: Int!", "Player")]
+    [InlineData("Query", "games", "date: Date, season: String, team: String, first: Int, after: String", "GameConnection!")]
+    [InlineData("Player", "nbaId", "", "Int!")]
+    [InlineData("Player", "team", "", "Team")]
+    [InlineData("Game", "nbaGameId", "", "String!")]
+    [InlineData("Game", "date", "", "Date!")]
+    [InlineData("Game", "homeTeam", "", "Team!")]
+    [InlineData("Team", "abbreviation", "", "String!")]
+    [InlineData("PlayerConnection", "totalCount", "", "Int!")]
+    [InlineData("PlayerConnection", "nodes", "", "[Player!]!")]
+    public void Contract_fields_exist_with_their_arguments(string typeName, string fieldName, string arguments, string type)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddLogging();
+        services.AddNbaStorage();
+        services.AddNbaGraphQL();
+        using var provider = services.BuildServiceProvider();
+        var schema = provider.GetRequiredService<ISchema>();
+        schema.Initialize();
+
+        var owner = Assert.IsAssignableFrom<IComplexGraphType>(schema.AllTypes[typeName]);
+        var field = owner.GetField(fieldName);
+        Assert.NotNull(field);
+        Assert.Equal(type, field.ResolvedType!.ToString());
+        var printedArguments = string.Join(", ", (field.Arguments ?? []).Select(a => $"{a.Name}: {a.ResolvedType}"));
+        Assert.Equal(arguments, printedArguments);
+    }
+}

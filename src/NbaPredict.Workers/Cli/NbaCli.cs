@@ -55,7 +55,7 @@ public static class NbaCli
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddNbaStorage(NbaPredictSettings.From(builder.Configuration));
+        builder.Services.AddNbaStorage();
         using var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();
         try

@@ -13,18 +13,19 @@ namespace NbaPredict.Graph.Tests.Sdl;
 /// </summary>
 public sealed class SchemaApprovalTests
 {
-    private static string PrintSchema()
+    private static ISchema BuildSchema()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddLogging();
         services.AddNbaStorage();
         services.AddNbaGraphQL();
-        using var provider = services.BuildServiceProvider();
-        var schema = provider.GetRequiredService<ISchema>();
+        var schema = services.BuildServiceProvider().GetRequiredService<ISchema>();
         schema.Initialize();
-        return schema.Print().ReplaceLineEndings("\n").TrimEnd() + "\n";
+        return schema;
     }
+
+    private static string PrintSchema() => BuildSchema().Print().ReplaceLineEndings("\n").TrimEnd() + "\n";
 
     private static string SchemaFile()
     {
@@ -68,14 +69,7 @@ public sealed class SchemaApprovalTests
     [InlineData("PlayerConnection", "nodes", "", "[Player!]!")]
     public void Contract_fields_exist_with_their_arguments(string typeName, string fieldName, string arguments, string type)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddLogging();
-        services.AddNbaStorage();
-        services.AddNbaGraphQL();
-        using var provider = services.BuildServiceProvider();
-        var schema = provider.GetRequiredService<ISchema>();
-        schema.Initialize();
+        var schema = BuildSchema();
 
         var owner = Assert.IsAssignableFrom<IComplexGraphType>(schema.AllTypes[typeName]);
         var field = owner.GetField(fieldName);

@@ -152,6 +152,13 @@ public sealed partial class FeatureStore
         public int WithAbsentN;
         public double AllPresentMin;
         public int AllPresentN;
+        public double MissingUsage;
+        public double MissingMin2;
+        public double WithAbsentPts, WithAbsentReb, WithAbsentAst;
+        public double AllPresentPts, AllPresentReb, AllPresentAst;
+        public int RankLastGame;
+        public int RankRecent;
+        public double PlayersUsedPerGame;
     }
 
     private double PriorStd(int k) => (0.6 * _prior[k]) + 0.5;
@@ -385,6 +392,16 @@ public sealed partial class FeatureStore
         w.Add(rot.WithAbsentN, "r_games_with_absent_teammates_out");
         w.Add(rot.AllPresentN > 0 ? rot.AllPresentMin / rot.AllPresentN : baseMin, "r_min_when_absent_teammates_in");
         w.Add(rot.WithAbsentN > 0 && rot.AllPresentN > 0 ? (rot.WithAbsentMin / rot.WithAbsentN) - (rot.AllPresentMin / rot.AllPresentN) : 0, "r_min_uplift_absent");
+        var both = rot.WithAbsentN > 0 && rot.AllPresentN > 0;
+        w.Add(rot.MissingUsage, "r_rotation_absent_usage");
+        w.Add(rot.MissingMin2, "r_rotation_absent_minutes_2plus_games");
+        w.Add(rot.WithAbsentN > 0 ? rot.WithAbsentPts / rot.WithAbsentN : mean10[PV.Pts], "r_pts_when_absent_teammates_out");
+        w.Add(both ? (rot.WithAbsentPts / rot.WithAbsentN) - (rot.AllPresentPts / rot.AllPresentN) : 0, "r_pts_uplift_absent");
+        w.Add(both ? (rot.WithAbsentReb / rot.WithAbsentN) - (rot.AllPresentReb / rot.AllPresentN) : 0, "r_reb_uplift_absent");
+        w.Add(both ? (rot.WithAbsentAst / rot.WithAbsentN) - (rot.AllPresentAst / rot.AllPresentN) : 0, "r_ast_uplift_absent");
+        w.Add(rot.RecentTeamGames > 0 ? rot.RankLastGame : 8, "r_min_rank_last_team_game");
+        w.Add(rot.RecentTeamGames > 0 ? rot.RankRecent : 8, "r_min_rank_recent10");
+        w.Add(rot.RecentTeamGames > 0 ? rot.PlayersUsedPerGame : 10.5, "r_team_players_used_per_game10");
         w.Add(baseMin, "r_proj_min_base");
         w.Add(proj, "r_proj_min");
 
@@ -554,15 +571,19 @@ public sealed partial class FeatureStore
         var count = games.Count;
         var from = Math.Max(ts.SeasonStart, count - RecentTeamGames);
         var nIds = 0;
+        double ownMin = 0;
+        var appearances = 0;
         for (var g = from; g < count; g++)
         {
             var tg = games[g];
             var ids = tg.PlayerIds;
+            appearances += ids.Length;
             for (var i = 0; i < ids.Length; i++)
             {
                 if (ids[i] == playerId)
                 {
                     ri.PlayedRecent++;
+                    ownMin += tg.Minutes[i];
                     continue;
                 }
 
@@ -578,17 +599,27 @@ public sealed partial class FeatureStore
                     _scrIds[slot] = ids[i];
                     _scrCnt[slot] = 0;
                     _scrMin[slot] = 0;
+                    _scrUsage[slot] = 0;
                 }
 
                 _scrCnt[slot]++;
                 _scrMin[slot] += tg.Minutes[i];
+                _scrUsage[slot] += tg.Vals[(i * TeamGame.ValCount) + 3];
             }
         }
 
         ri.RecentTeamGames = count - from;
+        ri.PlayersUsedPerGame = (double)appearances / ri.RecentTeamGames;
         var last = games[count - 1];
+        var prev = count - 2 >= ts.SeasonStart ? games[count - 2] : null;
+        ri.RankRecent = 1;
         for (var s = 0; s < nIds; s++)
         {
+            if (_scrMin[s] > ownMin)
+            {
+                ri.RankRecent++;
+            }
+
             var avg = _scrMin[s] / _scrCnt[s];
             if (_scrCnt[s] >= 3 && avg >= 15)
             {
@@ -601,6 +632,11 @@ public sealed partial class FeatureStore
                     }
 
                     ri.MissingMin += avg;
+                    ri.MissingUsage += _scrUsage[s] / _scrCnt[s];
+                    if (prev is not null && !prev.Contains(_scrIds[s]))
+                    {
+                        ri.MissingMin2 += avg;
+                    }
                 }
                 else
                 {
@@ -617,7 +653,17 @@ public sealed partial class FeatureStore
         }
 
         ri.ShareLast5 = tm5 > 0 ? 5 * pm5 / tm5 : 0;
-        ri.PlayedLast = last.Contains(playerId);
+        var own = last.IndexOf(playerId);
+        ri.PlayedLast = own >= 0;
+        ri.RankLastGame = 1;
+        var ownLast = own >= 0 ? last.Minutes[own] : -1;
+        foreach (var mm in last.Minutes)
+        {
+            if (mm > ownLast)
+            {
+                ri.RankLastGame++;
+            }
+        }
         for (var g = count - 1; g >= ts.SeasonStart && !games[g].Contains(playerId) && ri.ConsecutiveMissed < 20; g--)
         {
             ri.ConsecutiveMissed++;
@@ -628,11 +674,14 @@ public sealed partial class FeatureStore
             for (var g = Math.Max(ts.SeasonStart, count - AbsenceLookback); g < count; g++)
             {
                 var tg = games[g];
-                var pm = tg.MinutesOf(playerId);
-                if (pm < 0)
+                var pi = tg.IndexOf(playerId);
+                if (pi < 0)
                 {
                     continue;
                 }
+
+                var pm = tg.Minutes[pi];
+                var vo = pi * TeamGame.ValCount;
 
                 var anyOut = false;
                 for (var a = 0; a < ri.Absent && !anyOut; a++)
@@ -643,11 +692,17 @@ public sealed partial class FeatureStore
                 if (anyOut)
                 {
                     ri.WithAbsentMin += pm;
+                    ri.WithAbsentPts += tg.Vals[vo];
+                    ri.WithAbsentReb += tg.Vals[vo + 1];
+                    ri.WithAbsentAst += tg.Vals[vo + 2];
                     ri.WithAbsentN++;
                 }
                 else
                 {
                     ri.AllPresentMin += pm;
+                    ri.AllPresentPts += tg.Vals[vo];
+                    ri.AllPresentReb += tg.Vals[vo + 1];
+                    ri.AllPresentAst += tg.Vals[vo + 2];
                     ri.AllPresentN++;
                 }
             }

@@ -66,6 +66,13 @@ internal sealed class TeamGame
     public int[] PlayerIds = [];
     public int[] Minutes = [];
 
+    /// <summary>Per player (same order as <see cref="PlayerIds"/>): pts, reb, ast, usage (FGA + 0.44·FTA + TOV).</summary>
+    public float[] Vals = [];
+
+    public const int ValCount = 4;
+
+    public int IndexOf(int playerId) => Array.IndexOf(PlayerIds, playerId);
+
     public int MinutesOf(int playerId)
     {
         var ids = PlayerIds;

@@ -41,6 +41,7 @@ public sealed partial class FeatureStore
     private readonly int[] _scrIds = new int[128];
     private readonly int[] _scrCnt = new int[128];
     private readonly float[] _scrMin = new float[128];
+    private readonly float[] _scrUsage = new float[128];
     private readonly int[] _absent = new int[16];
     private readonly float[] _vals = new float[PV.Count];
 
@@ -111,12 +112,17 @@ public sealed partial class FeatureStore
                 e++;
             }
 
-            var tg = new TeamGame { Day = dayNo, SeasonKey = season, PlayerIds = new int[e - s], Minutes = new int[e - s] };
+            var tg = new TeamGame { Day = dayNo, SeasonKey = season, PlayerIds = new int[e - s], Minutes = new int[e - s], Vals = new float[(e - s) * TeamGame.ValCount] };
             for (var k = s; k < e; k++)
             {
                 ref readonly var r = ref arr[order[k]];
                 tg.PlayerIds[k - s] = r.PlayerId;
                 tg.Minutes[k - s] = r.Minutes;
+                var vo = (k - s) * TeamGame.ValCount;
+                tg.Vals[vo] = r.Pts;
+                tg.Vals[vo + 1] = r.Reb;
+                tg.Vals[vo + 2] = r.Ast;
+                tg.Vals[vo + 3] = r.Fga + (0.44f * r.Fta) + r.Tov;
                 var f = tg.For;
                 f[TV.Pts] += r.Pts;
                 f[TV.Reb] += r.Reb;

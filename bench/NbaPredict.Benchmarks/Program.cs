@@ -1,0 +1,61 @@
+using System.Globalization;
+using NbaPredict.Ml;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.Benchmarks;
+
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "help";
+        string? save = null;
+        var dataDir = FindDataDir();
+        var test = true;
+        var o = new TrainingOptions();
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--data": dataDir = args[++i]; break;
+                case "--save": save = args[++i]; break;
+                case "--no-test": test = false; break;
+                case "--stats": o = o with { Stats = [.. args[++i].Split(',').Select(Enum.Parse<StatKind>)] }; break;
+                case "--members": o = o with { Members = [.. args[++i].Split(',').Select(Enum.Parse<MemberKind>)] }; break;
+                case "--l1-iter": o = o with { L1Iterations = Int(args[++i]) }; break;
+                case "--l1-lr": o = o with { L1LearningRate = Dbl(args[++i]) }; break;
+                case "--l1-leaves": o = o with { L1Leaves = Int(args[++i]) }; break;
+                case "--lgb-iter": o = o with { LightGbmIterations = Int(args[++i]) }; break;
+                case "--min-leaf": o = o with { MinExamplesPerLeaf = Int(args[++i]) }; break;
+                case "--tree-transform": o = o with { TreeTransform = Enum.Parse<TargetTransform>(args[++i]) }; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+
+        switch (mode)
+        {
+            case "experiment":
+                ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
+                return 0;
+            default:
+                Console.WriteLine("usage: NbaPredict.Benchmarks experiment [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
+                return 1;
+        }
+    }
+
+    private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+
+    private static double Dbl(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    private static string FindDataDir()
+    {
+        var d = new DirectoryInfo(Environment.CurrentDirectory);
+        while (d != null && !File.Exists(Path.Combine(d.FullName, "NbaPredict.sln")))
+        {
+            d = d.Parent;
+        }
+
+        return Path.Combine(d?.FullName ?? ".", "data", "nba");
+    }
+}

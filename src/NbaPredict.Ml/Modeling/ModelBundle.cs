@@ -1,0 +1,329 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Evaluation;
+using NbaPredict.Ml.Features;
+
+namespace NbaPredict.Ml.Modeling;
+
+/// <summary>Thrown when a bundle was trained with a different feature schema than the running code.</summary>
+public sealed class FeatureSchemaMismatchException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public FeatureSchemaMismatchException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public FeatureSchemaMismatchException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public FeatureSchemaMismatchException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>Metadata of a trained bundle, stored as manifest.json next to the ML.NET zips.</summary>
+public sealed record BundleManifest
+{
+    /// <summary>Bundle layout version.</summary>
+    public int FormatVersion { get; init; } = 1;
+
+    /// <summary><see cref="FeatureSchema.Version"/> at training time.</summary>
+    public string FeatureSchemaVersion { get; init; } = "";
+
+    /// <summary>Number of features.</summary>
+    public int FeatureCount { get; init; }
+
+    /// <summary>Feature names at training time.</summary>
+    public IReadOnlyList<string> FeatureNames { get; init; } = [];
+
+    /// <summary>When trained.</summary>
+    public DateTime CreatedUtc { get; init; }
+
+    /// <summary>Training window start (inclusive).</summary>
+    public DateOnly TrainFrom { get; init; }
+
+    /// <summary>Training window end (exclusive).</summary>
+    public DateOnly TrainTo { get; init; }
+
+    /// <summary>Calibration window start (inclusive).</summary>
+    public DateOnly CalibrationFrom { get; init; }
+
+    /// <summary>Calibration window end (exclusive).</summary>
+    public DateOnly CalibrationTo { get; init; }
+
+    /// <summary>Rows used for training.</summary>
+    public int TrainingRows { get; init; }
+
+    /// <summary>Rows in the calibration window.</summary>
+    public int CalibrationRows { get; init; }
+
+    /// <summary>Hyperparameters.</summary>
+    public TrainingOptions Options { get; init; } = new();
+
+    /// <summary>SHA-256 of the box scores in the training + calibration windows.</summary>
+    public string DataHash { get; init; } = "";
+
+    /// <summary>Metrics on the conformal half of the calibration window (keyed by stat name).</summary>
+    public IReadOnlyDictionary<string, StatMetrics> ValidationMetrics { get; init; } = new Dictionary<string, StatMetrics>();
+
+    /// <summary>Wall time of training.</summary>
+    public double TrainingSeconds { get; init; }
+
+    /// <summary>Per-stat ensemble layout (filled on save).</summary>
+    public IReadOnlyList<StatEntry> Stats { get; init; } = [];
+
+    /// <summary>Feature standardisation of the linear members.</summary>
+    public float[] LinearFeatureMean { get; init; } = [];
+
+    /// <summary>Feature standardisation of the linear members.</summary>
+    public float[] LinearFeatureStd { get; init; } = [];
+
+    /// <summary>Per-stat layout.</summary>
+    public sealed record StatEntry(StatKind Stat, double Intercept, IReadOnlyList<MemberEntry> Members, IntervalEntry? Intervals);
+
+    /// <summary>One member.</summary>
+    public sealed record MemberEntry(MemberKind Kind, TargetTransform Transform, string File, double Weight, double Scale);
+
+    /// <summary>Conformal quantiles of residual/scale.</summary>
+    public sealed record IntervalEntry(string ScaleFeature, double Lo80, double Hi80, double Lo95, double Hi95, int CalibrationRows);
+}
+
+/// <summary>
+/// A trained set of per-stat ensembles with a fast, allocation-free prediction path.
+/// Save/Load to a directory (ML.NET zips + manifest.json). Thread-safe for prediction.
+/// </summary>
+public sealed class ModelBundle
+{
+    private const string ManifestFile = "manifest.json";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly StatModel[] _models;
+
+    internal ModelBundle(BundleManifest manifest, StatModel[] models)
+    {
+        Manifest = manifest;
+        _models = models;
+        Stats = [.. models.Select(m => m.Stat)];
+    }
+
+    /// <summary>Metadata.</summary>
+    public BundleManifest Manifest { get; private set; }
+
+    /// <summary>Stats predicted, in the order <see cref="Predict"/> writes them.</summary>
+    public IReadOnlyList<StatKind> Stats { get; }
+
+    internal IReadOnlyList<StatModel> Models => _models;
+
+    /// <summary>
+    /// Predicts every stat of one featurized player-game into <paramref name="destination"/> (length ≥ <see cref="Stats"/>.Count).
+    /// No allocation.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> features, Span<StatPrediction> destination)
+    {
+        if (features.Length < FeatureSchema.Count)
+        {
+            throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(features));
+        }
+
+        for (var i = 0; i < _models.Length; i++)
+        {
+            destination[i] = _models[i].Predict(features);
+        }
+    }
+
+    /// <summary>Featurizes (from the store's current state) and predicts a slate of upcoming games.</summary>
+    public IReadOnlyList<PlayerPrediction> PredictSlate(FeatureStore store, IReadOnlyList<PlayerGameQuery> slate)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(slate);
+        var result = new PlayerPrediction[slate.Count];
+        Span<float> x = stackalloc float[FeatureSchema.Count];
+        for (var i = 0; i < slate.Count; i++)
+        {
+            store.Featurize(slate[i], x);
+            var preds = new StatPrediction[_models.Length];
+            Predict(x, preds);
+            result[i] = new PlayerPrediction(slate[i], preds);
+        }
+
+        return result;
+    }
+
+    /// <summary>Saves the bundle (ML.NET zips + manifest.json) into <paramref name="directory"/> (created if needed).</summary>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var ml = new MLContext(Manifest.Options.Seed);
+        var stats = new List<BundleManifest.StatEntry>();
+        float[] mean = [], std = [];
+        foreach (var m in _models)
+        {
+            var members = new List<BundleManifest.MemberEntry>();
+            for (var j = 0; j < m.Members.Length; j++)
+            {
+                var mem = m.Members[j];
+                var file = $"{m.Stat.ToString().ToLowerInvariant()}.{mem.Kind.ToString().ToLowerInvariant()}";
+                if (mem.NativeModelText is not null)
+                {
+                    file += ".txt";
+                    File.WriteAllText(Path.Combine(directory, file), mem.NativeModelText);
+                }
+                else if (mem.MlModel is not null && mem.MlInputSchema is not null)
+                {
+                    file += ".zip";
+                    ml.Model.Save(mem.MlModel, mem.MlInputSchema, Path.Combine(directory, file));
+                }
+                else
+                {
+                    throw new InvalidOperationException("Member has no model to save.");
+                }
+
+                members.Add(new BundleManifest.MemberEntry(mem.Kind, mem.Transform, file, m.Weights[j], mem.Forest?.Scale ?? 1));
+                if (mem.FeatureMean is not null)
+                {
+                    mean = mem.FeatureMean;
+                    std = mem.FeatureStd!;
+                }
+            }
+
+            var iv = m.Intervals;
+            stats.Add(new BundleManifest.StatEntry(
+                m.Stat,
+                m.Intercept,
+                members,
+                iv is null ? null : new BundleManifest.IntervalEntry(FeatureSchema.Names[iv.ScaleFeatureIndex], iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows)));
+        }
+
+        Manifest = Manifest with { Stats = stats, LinearFeatureMean = mean, LinearFeatureStd = std };
+        File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(Manifest, Json));
+    }
+
+    /// <summary>Reads only the manifest of a saved bundle.</summary>
+    public static BundleManifest ReadManifest(string directory) =>
+        JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(Path.Combine(directory, ManifestFile)), Json)
+        ?? throw new InvalidDataException("Empty bundle manifest.");
+
+    /// <summary>
+    /// Loads a bundle saved by <see cref="Save"/>. Throws <see cref="FeatureSchemaMismatchException"/> when the bundle's
+    /// feature-schema version differs from the running code's <see cref="FeatureSchema.Version"/>.
+    /// </summary>
+    public static ModelBundle Load(string directory)
+    {
+        var manifest = ReadManifest(directory);
+        if (manifest.FeatureSchemaVersion != FeatureSchema.Version || manifest.FeatureCount != FeatureSchema.Count)
+        {
+            throw new FeatureSchemaMismatchException(
+                $"Model bundle in '{directory}' was trained with feature schema {manifest.FeatureSchemaVersion} ({manifest.FeatureCount} features) " +
+                $"but this code produces schema {FeatureSchema.Version} ({FeatureSchema.Count} features). Retrain the model.");
+        }
+
+        var ml = new MLContext(manifest.Options.Seed);
+        ml.ComponentCatalog.RegisterAssembly(typeof(LightGbmRegressionModelParameters).Assembly);
+        ml.ComponentCatalog.RegisterAssembly(typeof(FastTreeRegressionModelParameters).Assembly);
+        var models = new List<StatModel>();
+        foreach (var s in manifest.Stats)
+        {
+            var members = new List<MemberModel>();
+            foreach (var e in s.Members)
+            {
+                if (e.Kind == MemberKind.LightGbmL1)
+                {
+                    var text = File.ReadAllText(Path.Combine(directory, e.File));
+                    members.Add(new MemberModel { Kind = e.Kind, Transform = e.Transform, Forest = NativeLightGbm.Parse(text), NativeModelText = text });
+                    continue;
+                }
+
+                var t = ml.Model.Load(Path.Combine(directory, e.File), out var schema);
+                var p = ModelTrainer.ModelParametersOf(t);
+                MemberModel mem = p switch
+                {
+                    TreeEnsembleModelParametersBasedOnRegressionTree r => new MemberModel
+                    {
+                        Kind = e.Kind, Transform = e.Transform, Forest = WithScale(CompactForest.From(r.TrainedTreeEnsemble), e.Scale), MlModel = t, MlInputSchema = schema,
+                    },
+                    TreeEnsembleModelParametersBasedOnQuantileRegressionTree q => new MemberModel
+                    {
+                        Kind = e.Kind, Transform = e.Transform, Forest = WithScale(CompactForest.From(q.TrainedTreeEnsemble), e.Scale), MlModel = t, MlInputSchema = schema,
+                    },
+                    LinearRegressionModelParameters => ModelTrainer.Linear(t, e.Transform, manifest.LinearFeatureMean, manifest.LinearFeatureStd, schema),
+                    _ => throw new InvalidDataException($"Unsupported model in {e.File}: {p?.GetType().Name ?? "null"}."),
+                };
+                members.Add(mem);
+            }
+
+            var iv = s.Intervals;
+            models.Add(new StatModel
+            {
+                Stat = s.Stat,
+                Members = [.. members],
+                Weights = [.. s.Members.Select(e => e.Weight)],
+                Intercept = s.Intercept,
+                Intervals = iv is null ? null : new IntervalCalibration(FeatureSchema.IndexOf(iv.ScaleFeature), iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows),
+            });
+        }
+
+        return new ModelBundle(manifest, [.. models]);
+    }
+
+    private static CompactForest WithScale(CompactForest f, double scale)
+    {
+        f.Scale = scale;
+        return f;
+    }
+}
+
+/// <summary>Predictions of all stats for one slate entry, in <see cref="ModelBundle.Stats"/> order.</summary>
+public sealed record PlayerPrediction(PlayerGameQuery Query, IReadOnlyList<StatPrediction> Stats);
+
+/// <summary>Hash of the box scores a model saw.</summary>
+public static class DataHash
+{
+    /// <summary>SHA-256 (hex) over the records dated in [from, to), in the given order.</summary>
+    public static string Of(IEnumerable<PlayerGameRecord> records, DateOnly from, DateOnly to)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> buf = stackalloc byte[4 * 24];
+        foreach (var r in records)
+        {
+            if (r.Date < from || r.Date >= to)
+            {
+                continue;
+            }
+
+            h.AppendData(Encoding.ASCII.GetBytes(r.GameId + r.TeamCode + r.OpponentCode));
+            ReadOnlySpan<int> v =
+            [
+                r.Date.DayNumber, r.PlayerId, r.Home ? 1 : 0, r.Minutes, r.Pts, r.Reb, r.Oreb, r.Dreb, r.Ast, r.Stl, r.Blk, r.Tov, r.Pf,
+                r.Fgm, r.Fga, r.Fg3m, r.Fg3a, r.Ftm, r.Fta, r.PlusMinus,
+            ];
+            for (var i = 0; i < v.Length; i++)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(buf[(i * 4)..], v[i]);
+            }
+
+            h.AppendData(buf[..(v.Length * 4)]);
+        }
+
+        return Convert.ToHexStringLower(h.GetHashAndReset());
+    }
+}

@@ -1,0 +1,418 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Evaluation;
+using NbaPredict.Ml.Features;
+
+namespace NbaPredict.Ml.Modeling;
+
+/// <summary>
+/// Trains the per-stat ensembles (LightGBM, FastTree, FastForest, SDCA linear) on a training window,
+/// fits MAE stacking weights on half of the calibration window (walk-forward: the calibration season is
+/// after the training window) and conformal intervals on the other half (alternating game days).
+/// </summary>
+public static class ModelTrainer
+{
+    internal sealed class MlRow
+    {
+        public float Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+
+    /// <summary>Trains a bundle from a point-in-time feature matrix (built by <see cref="FeatureStore.BuildHistorical"/>).</summary>
+    public static ModelBundle Train(FeatureMatrix matrix, TrainingPlan plan, TrainingOptions? options = null, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(plan);
+        var o = options ?? new TrainingOptions();
+        log ??= _ => { };
+        var total = Stopwatch.StartNew();
+        var recs = matrix.Records;
+        if (recs.Count != matrix.Rows)
+        {
+            throw new ArgumentException("The matrix must carry its source records (use FeatureStore.BuildHistorical).", nameof(matrix));
+        }
+
+        var train = new List<int>();
+        var calib = new List<int>();
+        for (var i = 0; i < matrix.Rows; i++)
+        {
+            var d = recs[i].Date;
+            if (d >= plan.TrainFrom && d < plan.TrainTo)
+            {
+                train.Add(i);
+            }
+            else if (d >= plan.CalibrationFrom && d < plan.CalibrationTo)
+            {
+                calib.Add(i);
+            }
+        }
+
+        if (o.MaxTrainRows > 0 && train.Count > o.MaxTrainRows)
+        {
+            var rng = new Random(o.Seed);
+            train = [.. train.OrderBy(_ => rng.Next()).Take(o.MaxTrainRows).Order()];
+        }
+
+        if (train.Count < 100 || calib.Count < 100)
+        {
+            throw new InvalidOperationException($"Not enough rows: {train.Count} training, {calib.Count} calibration.");
+        }
+
+        var histIdx = FeatureSchema.IndexOf("c_has_history");
+        var stackRows = calib.Where(i => recs[i].Date.DayNumber % 2 == 0).ToArray();
+        var confRows = calib.Where(i => recs[i].Date.DayNumber % 2 != 0).ToArray();
+        log($"rows: train {train.Count}, stacking {stackRows.Length}, conformal {confRows.Length}; features {matrix.Columns}");
+
+        var ml = new MLContext(o.Seed);
+        var f = matrix.Columns;
+        var rawRows = train.Select(i => matrix.Values.AsSpan(i * f, f).ToArray()).ToArray();
+        var (mean, std) = Standardisation(rawRows, f);
+        float[][]? stdRows = null;
+        if (o.Members.Contains(MemberKind.Linear))
+        {
+            stdRows = [.. rawRows.Select(r => Standardise(r, mean, std))];
+        }
+
+        float[]? flat = null;
+        if (o.Members.Contains(MemberKind.LightGbmL1))
+        {
+            flat = new float[rawRows.Length * f];
+            for (var i = 0; i < rawRows.Length; i++)
+            {
+                rawRows[i].CopyTo(flat, i * f);
+            }
+        }
+
+        var schemaDef = SchemaDefinition.Create(typeof(MlRow));
+        schemaDef[nameof(MlRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, f);
+
+        var models = new List<StatModel>();
+        var metrics = new Dictionary<string, StatMetrics>();
+        foreach (var stat in o.Stats)
+        {
+            var sw = Stopwatch.StartNew();
+            var y = train.Select(i => (float)StatKinds.Get(recs[i], stat)).ToArray();
+            var members = new List<MemberModel>();
+            foreach (var kind in o.Members)
+            {
+                var msw = Stopwatch.StartNew();
+                if (kind == MemberKind.LightGbmL1)
+                {
+                    members.Add(FitNativeL1(flat!, rawRows.Length, f, y, o));
+                    log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
+                    continue;
+                }
+
+                var transform = kind == MemberKind.Linear ? o.LinearTransform : o.TreeTransform;
+                var rows = kind == MemberKind.Linear ? stdRows! : rawRows;
+                var data = new MlRow[rows.Length];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    data[i] = new MlRow { Features = rows[i], Label = TargetTransforms.Forward(transform, y[i]) };
+                }
+
+                var dv = ml.Data.LoadFromEnumerable(data, schemaDef);
+                members.Add(FitMember(ml, kind, transform, dv, o, mean, std));
+                log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
+            }
+
+            var model = new StatModel { Stat = stat, Members = [.. members] };
+            FitStacking(model, matrix, stackRows, log);
+            model.Intervals = FitIntervals(model, matrix, confRows);
+            var m = Evaluator.EvaluateRows(matrix, confRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray(), model);
+            metrics[stat.ToString()] = m;
+            log($"{stat}: {sw.Elapsed.TotalSeconds:F1}s  weights [{string.Join(", ", model.Weights.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}] b={model.Intercept:F3}  " +
+                $"calib MAE {m.Mae:F3} vs last10 {m.BaselineLast10Mae:F3} ({m.ImprovementVsLast10Pct:F1}%), cov80 {m.Coverage80:P1} cov95 {m.Coverage95:P1}");
+            models.Add(model);
+        }
+
+        var manifest = new BundleManifest
+        {
+            FeatureSchemaVersion = FeatureSchema.Version,
+            FeatureCount = f,
+            FeatureNames = [.. FeatureSchema.Names],
+            CreatedUtc = DateTime.UtcNow,
+            TrainFrom = plan.TrainFrom,
+            TrainTo = plan.TrainTo,
+            CalibrationFrom = plan.CalibrationFrom,
+            CalibrationTo = plan.CalibrationTo,
+            TrainingRows = train.Count,
+            CalibrationRows = calib.Count,
+            Options = o,
+            DataHash = DataHash.Of(recs, plan.TrainFrom, plan.CalibrationTo),
+            ValidationMetrics = metrics,
+            TrainingSeconds = total.Elapsed.TotalSeconds,
+        };
+        return new ModelBundle(manifest, [.. models]);
+    }
+
+    private static MemberModel FitMember(MLContext ml, MemberKind kind, TargetTransform transform, IDataView dv, TrainingOptions o, float[] mean, float[] std)
+    {
+        switch (kind)
+        {
+            case MemberKind.LightGbm:
+                {
+                    var t = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+                    {
+                        NumberOfIterations = o.LightGbmIterations,
+                        LearningRate = o.LightGbmLearningRate,
+                        NumberOfLeaves = o.LightGbmLeaves,
+                        MinimumExampleCountPerLeaf = o.MinExamplesPerLeaf,
+                        Seed = o.Seed,
+                        NumberOfThreads = o.Threads,
+                        Deterministic = true,
+                        Silent = true,
+                        Booster = new GradientBooster.Options { FeatureFraction = o.LightGbmFeatureFraction, L2Regularization = 1.0 },
+                    }).Fit(dv);
+                    return Tree(ml, kind, transform, t, CompactForest.From(t.Model.TrainedTreeEnsemble), dv);
+                }
+
+            case MemberKind.FastTree:
+                {
+                    var t = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+                    {
+                        NumberOfTrees = o.FastTreeTrees,
+                        LearningRate = o.FastTreeLearningRate,
+                        NumberOfLeaves = o.FastTreeLeaves,
+                        MinimumExampleCountPerLeaf = o.MinExamplesPerLeaf,
+                        Seed = o.Seed,
+                        NumberOfThreads = o.Threads,
+                        FeatureFraction = 0.8,
+                    }).Fit(dv);
+                    return Tree(ml, kind, transform, t, CompactForest.From(t.Model.TrainedTreeEnsemble), dv);
+                }
+
+            case MemberKind.FastForest:
+                {
+                    var t = ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
+                    {
+                        NumberOfTrees = o.FastForestTrees,
+                        NumberOfLeaves = o.FastForestLeaves,
+                        MinimumExampleCountPerLeaf = o.MinExamplesPerLeaf / 2,
+                        Seed = o.Seed,
+                        NumberOfThreads = o.Threads,
+                        FeatureFraction = 0.5,
+                        BaggingExampleFraction = 0.5,
+                    }).Fit(dv);
+                    return Tree(ml, kind, transform, t, CompactForest.From(t.Model.TrainedTreeEnsemble), dv);
+                }
+
+            case MemberKind.Linear:
+                {
+                    var t = ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+                    {
+                        L2Regularization = o.LinearL2,
+                        L1Regularization = 0,
+                        MaximumNumberOfIterations = o.LinearIterations,
+                        NumberOfThreads = 1,
+                        Shuffle = true,
+                    }).Fit(dv);
+                    return Linear(t, transform, mean, std, dv.Schema);
+                }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    private static MemberModel FitNativeL1(float[] flat, int rows, int f, float[] y, TrainingOptions o)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var parameters = string.Create(ci,
+            $"objective=regression_l1 num_leaves={o.L1Leaves} learning_rate={o.L1LearningRate} min_data_in_leaf={o.MinExamplesPerLeaf} " +
+            $"feature_fraction={o.LightGbmFeatureFraction} bagging_fraction=0.8 bagging_freq=1 lambda_l2=1 num_threads={o.Threads} seed={o.Seed} deterministic=true force_row_wise=true");
+        var (text, verify) = NativeLightGbm.Train(flat, rows, f, y, parameters, o.L1Iterations, 300);
+        var forest = NativeLightGbm.Parse(text);
+        for (var i = 0; i < verify.Length; i++)
+        {
+            var mine = forest.Predict(flat.AsSpan(i * f, f));
+            if (Math.Abs(mine - verify[i]) > 1e-6 * Math.Max(1, Math.Abs(verify[i])))
+            {
+                throw new InvalidOperationException($"Compact evaluator disagrees with native LightGBM: {mine} vs {verify[i]} (row {i}).");
+            }
+        }
+
+        return new MemberModel { Kind = MemberKind.LightGbmL1, Transform = TargetTransform.Identity, Forest = forest, NativeModelText = text };
+    }
+
+    internal static MemberModel Linear(ITransformer t, TargetTransform transform, float[] mean, float[] std, DataViewSchema schema)
+    {
+        var p = ModelParametersOf(t) as LinearRegressionModelParameters
+            ?? throw new InvalidDataException("Linear member is not a LinearRegressionModelParameters model.");
+        var wv = p.Weights;
+        var w = new double[mean.Length];
+        var bias = (double)p.Bias;
+        for (var j = 0; j < w.Length && j < wv.Count; j++)
+        {
+            w[j] = wv[j] / std[j];
+            bias -= wv[j] * mean[j] / std[j];
+        }
+
+        return new MemberModel
+        {
+            Kind = MemberKind.Linear,
+            Transform = transform,
+            LinearWeights = w,
+            LinearBias = bias,
+            FeatureMean = mean,
+            FeatureStd = std,
+            MlModel = t,
+            MlInputSchema = schema,
+        };
+    }
+
+    internal static object? ModelParametersOf(ITransformer t) => t switch
+    {
+        ISingleFeaturePredictionTransformer<object> s => s.Model,
+        TransformerChain<ITransformer> c => c.LastTransformer is { } last ? ModelParametersOf(last) : null,
+        _ => null,
+    };
+
+    private static MemberModel Tree(MLContext ml, MemberKind kind, TargetTransform transform, ITransformer t, CompactForest forest, IDataView dv)
+    {
+        forest.Scale = VerifyAndScale(ml, t, forest, dv);
+        return new MemberModel { Kind = kind, Transform = transform, Forest = forest, MlModel = t, MlInputSchema = dv.Schema };
+    }
+
+    /// <summary>Checks the compact evaluator against ML.NET's own scoring and returns the leaf-sum scale.</summary>
+    internal static double VerifyAndScale(MLContext ml, ITransformer t, CompactForest forest, IDataView dv)
+    {
+        var sample = ml.Data.TakeRows(dv, 300);
+        var scores = t.Transform(sample).GetColumn<float>("Score").ToArray();
+        var feats = sample.GetColumn<float[]>("Features").ToArray();
+        double sxy = 0, sxx = 0;
+        var raw = new double[scores.Length];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            raw[i] = forest.RawSum(feats[i]);
+            sxy += raw[i] * (scores[i] - forest.Bias);
+            sxx += raw[i] * raw[i];
+        }
+
+        var scale = sxx > 0 ? sxy / sxx : 1.0;
+        if (Math.Abs(scale - 1) < 1e-3)
+        {
+            scale = 1;
+        }
+        else if (Math.Abs((scale * forest.TreeCount) - 1) < 1e-3)
+        {
+            scale = 1.0 / forest.TreeCount;
+        }
+
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var mine = forest.Bias + (scale * raw[i]);
+            if (Math.Abs(mine - scores[i]) > 1e-3 * Math.Max(1, Math.Abs(scores[i])))
+            {
+                throw new InvalidOperationException($"Compact tree evaluator disagrees with ML.NET: {mine} vs {scores[i]} (row {i}).");
+            }
+        }
+
+        return scale;
+    }
+
+    private static void FitStacking(StatModel model, FeatureMatrix matrix, int[] rows, Action<string> log)
+    {
+        var preds = new double[model.Members.Length][];
+        var y = new double[rows.Length];
+        for (var j = 0; j < preds.Length; j++)
+        {
+            preds[j] = new double[rows.Length];
+        }
+
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var x = matrix.Row(rows[r]);
+            y[r] = StatKinds.Get(matrix.Records[rows[r]], model.Stat);
+            for (var j = 0; j < preds.Length; j++)
+            {
+                preds[j][r] = model.Members[j].Predict(x);
+            }
+        }
+
+        var parts = new List<string>();
+        for (var j = 0; j < preds.Length; j++)
+        {
+            var single = new double[preds.Length];
+            single[j] = 1;
+            parts.Add($"{model.Members[j].Kind}={L1Stacker.Mae(preds, y, single, 0):F3}");
+        }
+
+        (model.Weights, model.Intercept) = L1Stacker.Fit(preds, y);
+        log($"  {model.Stat} member MAE on stacking half: {string.Join(' ', parts)}; stacked {L1Stacker.Mae(preds, y, model.Weights, model.Intercept):F3}");
+    }
+
+    private static IntervalCalibration FitIntervals(StatModel model, FeatureMatrix matrix, int[] rows)
+    {
+        var scaleIdx = FeatureSchema.IndexOf("p_std20_" + model.Stat.ToString().ToLowerInvariant());
+        var probe = new IntervalCalibration(scaleIdx, 0, 0, 0, 0, rows.Length);
+        var z = new double[rows.Length];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var x = matrix.Row(rows[r]);
+            var p = model.PredictPoint(x);
+            var y = StatKinds.Get(matrix.Records[rows[r]], model.Stat);
+            z[r] = (y - p) / probe.Scale(x, p);
+        }
+
+        Array.Sort(z);
+        return probe with
+        {
+            Lo80 = Quantile(z, 0.10, lower: true),
+            Hi80 = Quantile(z, 0.90, lower: false),
+            Lo95 = Quantile(z, 0.025, lower: true),
+            Hi95 = Quantile(z, 0.975, lower: false),
+        };
+    }
+
+    /// <summary>Conformal (finite-sample) quantile of a sorted array.</summary>
+    private static double Quantile(double[] sorted, double q, bool lower)
+    {
+        var n = sorted.Length;
+        var k = lower ? (int)Math.Floor(q * (n + 1)) - 1 : (int)Math.Ceiling(q * (n + 1)) - 1;
+        return sorted[Math.Clamp(k, 0, n - 1)];
+    }
+
+    internal static (float[] Mean, float[] Std) Standardisation(float[][] rows, int f)
+    {
+        var mean = new double[f];
+        var sq = new double[f];
+        foreach (var r in rows)
+        {
+            for (var j = 0; j < f; j++)
+            {
+                mean[j] += r[j];
+                sq[j] += (double)r[j] * r[j];
+            }
+        }
+
+        var m = new float[f];
+        var s = new float[f];
+        for (var j = 0; j < f; j++)
+        {
+            var mu = mean[j] / rows.Length;
+            var v = (sq[j] / rows.Length) - (mu * mu);
+            m[j] = (float)mu;
+            s[j] = (float)Math.Max(Math.Sqrt(Math.Max(v, 0)), 1e-6);
+        }
+
+        return (m, s);
+    }
+
+    private static float[] Standardise(float[] r, float[] mean, float[] std)
+    {
+        var o = new float[r.Length];
+        for (var j = 0; j < r.Length; j++)
+        {
+            o[j] = (r[j] - mean[j]) / std[j];
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,133 @@
+using Microsoft.ML;
+using NbaPredict.Ml.Data;
+
+namespace NbaPredict.Ml.Modeling;
+
+/// <summary>Kinds of ensemble members.</summary>
+public enum MemberKind
+{
+    /// <summary>ML.NET LightGBM gradient boosting.</summary>
+    LightGbm,
+
+    /// <summary>ML.NET FastTree gradient boosting.</summary>
+    FastTree,
+
+    /// <summary>ML.NET FastForest random forest.</summary>
+    FastForest,
+
+    /// <summary>ML.NET SDCA L2-regularised linear regression on standardised features.</summary>
+    Linear,
+
+    /// <summary>Native LightGBM with objective=regression_l1 (fits the conditional median directly).</summary>
+    LightGbmL1,
+}
+
+/// <summary>One prediction of one stat: point value (fit to absolute error) and 80%/95% intervals.</summary>
+public readonly record struct StatPrediction(StatKind Stat, float Value, float Lo80, float Hi80, float Lo95, float Hi95);
+
+/// <summary>A trained ensemble member with a fast evaluation path.</summary>
+internal sealed class MemberModel
+{
+    public required MemberKind Kind { get; init; }
+
+    public required TargetTransform Transform { get; init; }
+
+    public CompactForest? Forest { get; init; }
+
+    /// <summary>Raw-feature weights of a linear member (standardisation folded in).</summary>
+    public double[]? LinearWeights { get; init; }
+
+    public double LinearBias { get; init; }
+
+    /// <summary>Standardisation used to train the linear member (kept for the manifest).</summary>
+    public float[]? FeatureMean { get; init; }
+
+    public float[]? FeatureStd { get; init; }
+
+    /// <summary>The ML.NET model (saved as a zip in bundles).</summary>
+    public ITransformer? MlModel { get; init; }
+
+    public DataViewSchema? MlInputSchema { get; init; }
+
+    /// <summary>LightGBM text model of a native member (saved as .txt in bundles).</summary>
+    public string? NativeModelText { get; init; }
+
+    public double Predict(ReadOnlySpan<float> x)
+    {
+        double z;
+        if (Forest is not null)
+        {
+            z = Forest.Predict(x);
+        }
+        else
+        {
+            var w = LinearWeights!;
+            z = LinearBias;
+            for (var i = 0; i < w.Length; i++)
+            {
+                z += w[i] * x[i];
+            }
+        }
+
+        return TargetTransforms.Inverse(Transform, z);
+    }
+}
+
+/// <summary>Conformal interval parameters: quantiles of residual/scale.</summary>
+internal sealed record IntervalCalibration(int ScaleFeatureIndex, double Lo80, double Hi80, double Lo95, double Hi95, int CalibrationRows)
+{
+    /// <summary>Volatility scale for a row: player's recent std blended with a count-noise term.</summary>
+    public double Scale(ReadOnlySpan<float> x, double pred)
+    {
+        double sd = x[ScaleFeatureIndex];
+        return Math.Sqrt((0.5 * sd * sd) + (0.5 * Math.Max(pred, 0)) + 0.5);
+    }
+}
+
+/// <summary>The ensemble for one stat.</summary>
+internal sealed class StatModel
+{
+    public required StatKind Stat { get; init; }
+
+    public required MemberModel[] Members { get; init; }
+
+    public double[] Weights { get; set; } = [];
+
+    public double Intercept { get; set; }
+
+    public IntervalCalibration? Intervals { get; set; }
+
+    public double PredictPoint(ReadOnlySpan<float> x)
+    {
+        var s = Intercept;
+        var members = Members;
+        for (var i = 0; i < members.Length; i++)
+        {
+            if (Weights[i] != 0)
+            {
+                s += Weights[i] * members[i].Predict(x);
+            }
+        }
+
+        return Math.Max(0, s);
+    }
+
+    public StatPrediction Predict(ReadOnlySpan<float> x)
+    {
+        var p = PredictPoint(x);
+        var iv = Intervals;
+        if (iv is null)
+        {
+            return new StatPrediction(Stat, (float)p, float.NaN, float.NaN, float.NaN, float.NaN);
+        }
+
+        var s = iv.Scale(x, p);
+        return new StatPrediction(
+            Stat,
+            (float)p,
+            (float)Math.Max(0, p + (iv.Lo80 * s)),
+            (float)Math.Max(0, p + (iv.Hi80 * s)),
+            (float)Math.Max(0, p + (iv.Lo95 * s)),
+            (float)Math.Max(0, p + (iv.Hi95 * s)));
+    }
+}

@@ -1,0 +1,98 @@
+using NbaPredict.Ml.Data;
+
+namespace NbaPredict.Ml.Modeling;
+
+/// <summary>Hyperparameters of the per-stat ensembles. Serialised into the bundle manifest.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Seed for every trainer (fixed → reproducible).</summary>
+    public int Seed { get; init; } = 20231024;
+
+    /// <summary>Threads for tree trainers.</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Stats to train (default: all 8).</summary>
+    public IReadOnlyList<StatKind> Stats { get; init; } = StatKinds.All;
+
+    /// <summary>Ensemble members to train.</summary>
+    public IReadOnlyList<MemberKind> Members { get; init; } = [MemberKind.LightGbmL1, MemberKind.LightGbm, MemberKind.FastTree, MemberKind.FastForest, MemberKind.Linear];
+
+    /// <summary>Label transform for tree members.</summary>
+    public TargetTransform TreeTransform { get; init; } = TargetTransform.Sqrt;
+
+    /// <summary>Label transform for the linear member.</summary>
+    public TargetTransform LinearTransform { get; init; } = TargetTransform.Identity;
+
+    /// <summary>LightGBM boosting rounds.</summary>
+    public int LightGbmIterations { get; init; } = 250;
+
+    /// <summary>LightGBM learning rate.</summary>
+    public double LightGbmLearningRate { get; init; } = 0.05;
+
+    /// <summary>LightGBM leaves per tree.</summary>
+    public int LightGbmLeaves { get; init; } = 31;
+
+    /// <summary>LightGBM feature fraction per tree.</summary>
+    public double LightGbmFeatureFraction { get; init; } = 0.7;
+
+    /// <summary>Native LightGBM L1 boosting rounds.</summary>
+    public int L1Iterations { get; init; } = 400;
+
+    /// <summary>Native LightGBM L1 learning rate.</summary>
+    public double L1LearningRate { get; init; } = 0.05;
+
+    /// <summary>Native LightGBM L1 leaves.</summary>
+    public int L1Leaves { get; init; } = 31;
+
+    /// <summary>FastTree trees.</summary>
+    public int FastTreeTrees { get; init; } = 150;
+
+    /// <summary>FastTree learning rate.</summary>
+    public double FastTreeLearningRate { get; init; } = 0.08;
+
+    /// <summary>FastTree leaves.</summary>
+    public int FastTreeLeaves { get; init; } = 24;
+
+    /// <summary>FastForest trees.</summary>
+    public int FastForestTrees { get; init; } = 40;
+
+    /// <summary>FastForest leaves.</summary>
+    public int FastForestLeaves { get; init; } = 128;
+
+    /// <summary>Minimum examples per leaf (all tree members).</summary>
+    public int MinExamplesPerLeaf { get; init; } = 100;
+
+    /// <summary>SDCA L2 regularisation.</summary>
+    public float LinearL2 { get; init; } = 0.01f;
+
+    /// <summary>SDCA passes.</summary>
+    public int LinearIterations { get; init; } = 20;
+
+    /// <summary>When &gt; 0, deterministic subsample of training rows (for tests and quick runs).</summary>
+    public int MaxTrainRows { get; init; }
+
+    /// <summary>Small, fast settings for unit tests.</summary>
+    public static TrainingOptions Quick { get; } = new()
+    {
+        LightGbmIterations = 60,
+        LightGbmLearningRate = 0.1,
+        LightGbmLeaves = 15,
+        FastTreeTrees = 40,
+        FastTreeLearningRate = 0.15,
+        FastTreeLeaves = 12,
+        FastForestTrees = 10,
+        FastForestLeaves = 32,
+        MinExamplesPerLeaf = 30,
+        LinearIterations = 10,
+        L1Iterations = 80,
+        L1LearningRate = 0.1,
+        L1Leaves = 15,
+    };
+}
+
+/// <summary>Date windows of a training run. Ends are exclusive.</summary>
+public sealed record TrainingPlan(DateOnly TrainFrom, DateOnly TrainTo, DateOnly CalibrationFrom, DateOnly CalibrationTo)
+{
+    /// <summary>Train 2015-16..2021-22, calibrate on 2022-23 (test 2023-24 is not touched).</summary>
+    public static TrainingPlan Standard { get; } = new(new DateOnly(2015, 8, 1), new DateOnly(2022, 8, 1), new DateOnly(2022, 8, 1), new DateOnly(2023, 8, 1));
+}

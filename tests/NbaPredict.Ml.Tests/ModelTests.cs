@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Evaluation;
+using NbaPredict.Ml.Features;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.Ml.Tests;
+
+public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixture>
+{
+    [Fact]
+    public void Ensemble_beats_last10_and_season_baselines_on_held_out_slice()
+    {
+        var metrics = Evaluator.Evaluate(fx.Bundle, fx.Matrix, TrainedSliceFixture.TestFrom, TrainedSliceFixture.TestTo);
+        foreach (var s in new[] { StatKind.Pts, StatKind.Reb, StatKind.Ast, StatKind.Min })
+        {
+            var m = metrics[s];
+            Assert.True(m.Rows > 3000, $"{s}: {m.Rows} rows");
+            Assert.True(m.Mae < m.BaselineLast10Mae * 0.98, $"{s}: MAE {m.Mae:F3} vs last-10 {m.BaselineLast10Mae:F3}");
+            Assert.True(m.Mae < m.BaselineSeasonMae, $"{s}: MAE {m.Mae:F3} vs season {m.BaselineSeasonMae:F3}");
+            Assert.True(m.R2 > 0.3, $"{s}: R² {m.R2:F3}");
+        }
+    }
+
+    [Fact]
+    public void Intervals_cover_near_nominal_on_held_out_slice()
+    {
+        var metrics = Evaluator.Evaluate(fx.Bundle, fx.Matrix, TrainedSliceFixture.TestFrom, TrainedSliceFixture.TestTo);
+        foreach (var s in new[] { StatKind.Pts, StatKind.Reb, StatKind.Ast, StatKind.Min })
+        {
+            var m = metrics[s];
+            Assert.InRange(m.Coverage80, 0.74, 0.88);
+            Assert.InRange(m.Coverage95, 0.91, 0.985);
+            Assert.True(m.MeanWidth95 > m.MeanWidth80, s.ToString());
+        }
+    }
+
+    [Fact]
+    public void Ensemble_has_all_four_member_kinds_and_stacking_helps_or_ties()
+    {
+        var pts = fx.Bundle.Models.Single(m => m.Stat == StatKind.Pts);
+        Assert.Equal(
+            [MemberKind.LightGbmL1, MemberKind.LightGbm, MemberKind.FastTree, MemberKind.FastForest, MemberKind.Linear],
+            pts.Members.Select(m => m.Kind).ToArray());
+        Assert.All(pts.Weights, w => Assert.True(w >= 0));
+        Assert.True(pts.Weights.Sum() > 0.5);
+    }
+
+    [Fact]
+    public void Save_load_round_trip_gives_identical_predictions_and_manifest()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nbapredict-ml-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            fx.Bundle.Save(dir);
+            Assert.True(File.Exists(Path.Combine(dir, "manifest.json")));
+            Assert.Equal(21, Directory.GetFiles(dir).Length); // 4 stats x 5 members + manifest
+            var loaded = ModelBundle.Load(dir);
+            Assert.Equal(FeatureSchema.Version, loaded.Manifest.FeatureSchemaVersion);
+            Assert.Equal(fx.Plan.TrainFrom, loaded.Manifest.TrainFrom);
+            Assert.Equal(fx.Bundle.Manifest.DataHash, loaded.Manifest.DataHash);
+            Assert.Equal(64, loaded.Manifest.DataHash.Length);
+            Assert.Equal(fx.Options.LightGbmIterations, loaded.Manifest.Options.LightGbmIterations);
+            Assert.True(loaded.Manifest.ValidationMetrics["Pts"].Mae > 0);
+
+            Span<StatPrediction> a = stackalloc StatPrediction[4];
+            Span<StatPrediction> b = stackalloc StatPrediction[4];
+            foreach (var i in fx.TestRows().Take(500))
+            {
+                fx.Bundle.Predict(fx.Matrix.Row(i), a);
+                loaded.Predict(fx.Matrix.Row(i), b);
+                for (var k = 0; k < 4; k++)
+                {
+                    Assert.Equal(a[k], b[k]);
+                }
+            }
+
+            // the compact tree evaluator agrees with ML.NET's own scoring of the loaded zip
+            var ml = new MLContext(1);
+            var model = ml.Model.Load(Path.Combine(dir, "pts.lightgbm.zip"), out _);
+            var rows = fx.TestRows().Take(200).Select(i => new ModelTrainer.MlRow { Features = fx.Matrix.Row(i).ToArray() }).ToArray();
+            var schemaDef = SchemaDefinition.Create(typeof(ModelTrainer.MlRow));
+            schemaDef[nameof(ModelTrainer.MlRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSchema.Count);
+            var scores = model.Transform(ml.Data.LoadFromEnumerable(rows, schemaDef)).GetColumn<float>("Score").ToArray();
+            var member = loaded.Models[0].Members[1];
+            for (var r = 0; r < rows.Length; r++)
+            {
+                Assert.Equal(scores[r], member.Forest!.Predict(rows[r].Features), 3);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Loading_a_bundle_with_another_feature_schema_version_throws()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nbapredict-ml-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            fx.Bundle.Save(dir);
+            var path = Path.Combine(dir, "manifest.json");
+            var json = JsonNode.Parse(File.ReadAllText(path))!;
+            json["FeatureSchemaVersion"] = "r0-000000000000";
+            File.WriteAllText(path, json.ToJsonString());
+            var ex = Assert.Throws<FeatureSchemaMismatchException>(() => ModelBundle.Load(dir));
+            Assert.Contains("r0-000000000000", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(FeatureSchema.Version, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Predicting_a_slate_from_the_store_is_fast_and_consistent()
+    {
+        var date = TrainedSliceFixture.TestTo; // the store has ingested everything before this date
+        var recent = fx.Matrix.Records.Where(r => r.Date >= date.AddDays(-3)).ToList();
+        var slate = recent.DistinctBy(r => r.PlayerId).Take(250)
+            .Select(r => new PlayerGameQuery(r.PlayerId, r.TeamCode, r.OpponentCode, r.Home, date)).ToList();
+        Assert.True(slate.Count >= 100);
+        fx.Bundle.PredictSlate(fx.Store, slate); // warm-up
+        var sw = Stopwatch.StartNew();
+        var preds = fx.Bundle.PredictSlate(fx.Store, slate);
+        sw.Stop();
+        Assert.Equal(slate.Count, preds.Count);
+        Assert.All(preds, p =>
+        {
+            Assert.Equal(4, p.Stats.Count);
+            Assert.All(p.Stats, s => Assert.True(s.Lo95 <= s.Lo80 && s.Lo80 <= s.Value + 1e-3 && s.Value <= s.Hi80 + 1e-3 && s.Hi80 <= s.Hi95));
+        });
+        // generous bound for Debug builds on shared CI; the benchmark project measures the real latency
+        Assert.True(sw.Elapsed.TotalMilliseconds < 500, $"slate took {sw.Elapsed.TotalMilliseconds:F1} ms");
+    }
+}

@@ -150,6 +150,93 @@ public abstract class GraphQLQueryTests(SeasonSliceFixture fixture)
     }
 
     [Fact]
+    public async Task Federation_entities_resolve_players_games_and_teams_by_key()
+    {
+        const string query = """
+            query($representations: [_Any!]!) {
+              _entities(representations: $representations) {
+                __typename
+                ... on Player { nbaId name }
+                ... on Game { nbaGameId homeTeam { abbreviation } }
+                ... on Team { abbreviation name }
+              }
+            }
+            """;
+        var representations = new object[]
+        {
+            new Dictionary<string, object> { ["__typename"] = "Player", ["nbaId"] = 201939 },
+            new Dictionary<string, object> { ["__typename"] = "Game", ["nbaGameId"] = "0022300061" },
+            new Dictionary<string, object> { ["__typename"] = "Team", ["abbreviation"] = "BOS" },
+        };
+
+        var entities = NbaApp.Data(await App.QueryAsync(query, new { representations }))["_entities"]!.AsArray();
+
+        Assert.Equal("Stephen Curry", (string)entities[0]!["name"]!);
+        Assert.Equal("0022300061", (string)entities[1]!["nbaGameId"]!);
+        Assert.Equal("Celtics", (string)entities[2]!["name"]!);
+    }
+
+    [Fact]
+    public async Task Service_sdl_declares_the_contract_keys()
+    {
+        var sdl = (string)NbaApp.Data(await App.QueryAsync("{ _service { sdl } }"))["_service"]!["sdl"]!;
+
+        Assert.Contains("type Player implements Node @key(fields: \"nbaId\")", sdl, StringComparison.Ordinal);
+        Assert.Contains("type Game implements Node @key(fields: \"nbaGameId\")", sdl, StringComparison.Ordinal);
+        Assert.Contains("type Team implements Node @key(fields: \"abbreviation\")", sdl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Node_refetches_by_global_id()
+    {
+        var player = NbaApp.Data(await App.QueryAsync("{ player(nbaId: 201939) { id } games(date: \"2023-10-24\", first: 1) { nodes { id nbaGameId homeTeam { id abbreviation } } } }"));
+        var playerId = (string)player["player"]!["id"]!;
+        var game = player["games"]!["nodes"]![0]!;
+
+        var nodes = NbaApp.Data(await App.QueryAsync(
+            "query($p: ID!, $g: ID!, $t: ID!) { p: node(id: $p) { __typename ... on Player { name } } g: node(id: $g) { ... on Game { nbaGameId } } t: node(id: $t) { ... on Team { abbreviation } } }",
+            new { p = playerId, g = (string)game["id"]!, t = (string)game["homeTeam"]!["id"]! }));
+
+        Assert.Equal("Player", (string)nodes["p"]!["__typename"]!);
+        Assert.Equal("Stephen Curry", (string)nodes["p"]!["name"]!);
+        Assert.Equal((string)game["nbaGameId"]!, (string)nodes["g"]!["nbaGameId"]!);
+        Assert.Equal((string)game["homeTeam"]!["abbreviation"]!, (string)nodes["t"]!["abbreviation"]!);
+
+        var bad = await App.QueryAsync("{ node(id: \"not-an-id\") { id } }");
+        Assert.Contains("is not a global id", (string)bad["errors"]![0]!["message"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ players(first: 101) { totalCount } }", "'first' must be between 0 and 100")]
+    [InlineData("{ players(first: 100) { nodes { gameLog(last: 82) { game { boxScore { player { gameLog(last: 82) { pts } } } } } } } }", "complexity")]
+    [InlineData("{ player(nbaId: 201939) { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { pts } } } } } } } } } } } } }", "depth")]
+    public async Task Abusive_queries_are_refused_with_a_clear_error(string query, string expected)
+    {
+        App.SqlCommands.Reset();
+        var (status, response) = await App.QueryRawAsync(query);
+
+        var message = (string)response["errors"]![0]!["message"]!;
+        Assert.Contains(expected == "complexity" ? "complex" : expected, message, StringComparison.OrdinalIgnoreCase);
+        if (expected != "'first' must be between 0 and 100")
+        {
+            Assert.Equal(400, status);
+            Assert.False(response.ContainsKey("data"));
+            Assert.Equal(0, App.SqlCommands.Count); // refused in validation, before any resolver ran
+        }
+    }
+
+    [Fact]
+    public async Task An_alias_flood_is_refused()
+    {
+        var aliases = string.Join(" ", Enumerable.Range(0, 300).Select(i => $"a{i}: players(first: 100) {{ nodes {{ name team {{ name }} }} }}"));
+
+        var (status, response) = await App.QueryRawAsync("{ " + aliases + " }");
+
+        Assert.Equal(400, status);
+        Assert.Contains("complex", (string)response["errors"]![0]!["message"]!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Unknown_team_and_bad_cursor_are_clear_errors()
     {
         var response = await App.QueryAsync("""{ players(team: "XYZ") { totalCount } games(after: "bm9wZQ") { totalCount } }""");

@@ -13,19 +13,39 @@ namespace NbaPredict.Graph.Tests.Sdl;
 /// </summary>
 public sealed class SchemaApprovalTests
 {
-    private static ISchema BuildSchema()
+    private static ServiceProvider BuildServices()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddLogging();
         services.AddNbaStorage();
         services.AddNbaGraphQL();
-        var schema = services.BuildServiceProvider().GetRequiredService<ISchema>();
+        return services.BuildServiceProvider();
+    }
+
+    private static ISchema BuildSchema()
+    {
+        var schema = BuildServices().GetRequiredService<ISchema>();
         schema.Initialize();
         return schema;
     }
 
-    private static string PrintSchema() => BuildSchema().Print().ReplaceLineEndings("\n").TrimEnd() + "\n";
+    /// <summary>The subgraph SDL exactly as a federation gateway receives it from <c>_service { sdl }</c>.</summary>
+    private static string PrintSchema()
+    {
+        using var services = BuildServices();
+        var result = services.GetRequiredService<IDocumentExecuter>().ExecuteAsync(new ExecutionOptions
+        {
+            Schema = services.GetRequiredService<ISchema>(),
+            Query = "{ _service { sdl } }",
+            RequestServices = services,
+        }).GetAwaiter().GetResult();
+        Assert.Null(result.Errors);
+        var json = services.GetRequiredService<IGraphQLTextSerializer>().Serialize(result);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var sdl = document.RootElement.GetProperty("data").GetProperty("_service").GetProperty("sdl").GetString()!;
+        return sdl.ReplaceLineEndings("\n").TrimEnd() + "\n";
+    }
 
     private static string SchemaFile()
     {

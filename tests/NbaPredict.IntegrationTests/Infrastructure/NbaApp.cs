@@ -45,6 +45,14 @@ public sealed class NbaApp(TestDatabase database) : WebApplicationFactory<Progra
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>Posts a GraphQL query and returns the status code and body, for requests that are meant to fail.</summary>
+    public async Task<(int Status, JsonObject Body)> QueryRawAsync(string query, object? variables = null)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/graphql", new { query, variables });
+        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
     public static JsonNode Data(JsonObject response)
     {
         Assert.False(response.ContainsKey("errors"), "unexpected errors: " + response.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.DataLoader;
+using GraphQL.Federation;
 using GraphQL.Types;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Games;
@@ -16,6 +17,9 @@ public sealed class GameType : ObjectGraphType<Game>
     {
         Name = "Game";
         Description = "One NBA game.";
+        Interface<NodeInterface>();
+        this.Key("nbaGameId");
+        this.ResolveReference<GameReference, Game>((c, reference) => PlayerGameType.LoadGame(c, reference.NbaGameId));
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode("Game", c.Source.Id));
         Field("nbaGameId", g => g.Id).Description("NBA.com game id with its leading zeros, e.g. 0022300061.");
         Field<NonNullGraphType<CalendarDateGraphType>>("date").Resolve(c => c.Source.Date);
@@ -37,6 +41,12 @@ public sealed class GameType : ObjectGraphType<Game>
     }
 }
 
+/// <summary>The representation a federation gateway sends for a Game: its key.</summary>
+public sealed class GameReference
+{
+    public string NbaGameId { get; set; } = string.Empty;
+}
+
 /// <summary>One player's line in one game.</summary>
 public sealed class PlayerGameType : ObjectGraphType<PlayerGame>
 {
@@ -47,7 +57,7 @@ public sealed class PlayerGameType : ObjectGraphType<PlayerGame>
         Field<NonNullGraphType<StringGraphType>>("nbaGameId").Resolve(c => c.Source.GameId);
         Field<NonNullGraphType<CalendarDateGraphType>>("date").Resolve(c => c.Source.GameDate);
         Field("season", b => b.SeasonId);
-        Field<NonNullGraphType<PlayerType>>("player").Resolve(c => LoadPlayer(c, c.Source.PlayerId));
+        Field<NonNullGraphType<PlayerType>>("player").Resolve(c => c.LoadPlayer(c.Source.PlayerId));
         Field<NonNullGraphType<GameType>>("game").Resolve(c => LoadGame(c, c.Source.GameId));
         Field<NonNullGraphType<TeamType>>("team").Resolve(c => c.LoadTeam(c.Source.TeamId));
         Field<NonNullGraphType<TeamType>>("opponent").Resolve(c => c.LoadTeam(c.Source.OpponentTeamId));
@@ -72,15 +82,7 @@ public sealed class PlayerGameType : ObjectGraphType<PlayerGame>
         Field(b => b.PlusMinus);
     }
 
-    private static IDataLoaderResult<Player?> LoadPlayer(IResolveFieldContext c, int playerId)
-    {
-        var service = c.Service<PlayerService>();
-        return c.Loaders()
-            .GetOrAddBatchLoader<int, Player>("players", service.GetManyAsync)
-            .LoadAsync(playerId);
-    }
-
-    private static IDataLoaderResult<Game?> LoadGame(IResolveFieldContext c, string gameId)
+    internal static IDataLoaderResult<Game?> LoadGame(IResolveFieldContext c, string gameId)
     {
         var service = c.Service<GameService>();
         return c.Loaders()

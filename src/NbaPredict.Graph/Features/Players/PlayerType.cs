@@ -1,4 +1,6 @@
 using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Federation;
 using GraphQL.Types;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Players;
@@ -14,6 +16,9 @@ public sealed class PlayerType : ObjectGraphType<Player>
     {
         Name = "Player";
         Description = "An NBA player, identified by NBA.com person id.";
+        Interface<NodeInterface>();
+        this.Key("nbaId");
+        this.ResolveReference<PlayerReference, Player>((c, reference) => c.LoadPlayer(reference.NbaId));
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode("Player", c.Source.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Field("nbaId", p => p.Id).Description("NBA.com person id, e.g. 2544 for LeBron James.");
         Field(p => p.Name);
@@ -50,6 +55,21 @@ public sealed class PlayerType : ObjectGraphType<Player>
                     .GetOrAddBatchLoader<int, SeasonAverages>($"seasonAverages:{season}", (ids, ct) => service.GetSeasonAveragesAsync(ids, season, ct))
                     .LoadAsync(c.Source.Id);
             });
+    }
+}
+
+/// <summary>The representation a federation gateway sends for a Player: its key.</summary>
+public sealed class PlayerReference
+{
+    public int NbaId { get; set; }
+}
+
+internal static class PlayerLoader
+{
+    public static IDataLoaderResult<Player?> LoadPlayer(this IResolveFieldContext context, int nbaId)
+    {
+        var service = context.Service<PlayerService>();
+        return context.Loaders().GetOrAddBatchLoader<int, Player>("players", service.GetManyAsync).LoadAsync(nbaId);
     }
 }
 

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.DataLoader;
+using GraphQL.Federation;
 using GraphQL.Types;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Teams;
@@ -14,6 +15,9 @@ public sealed class TeamType : ObjectGraphType<Team>
     {
         Name = "Team";
         Description = "An NBA franchise.";
+        Interface<NodeInterface>();
+        this.Key("abbreviation");
+        this.ResolveReference<TeamReference, Team>(async (c, reference) => await c.Service<TeamService>().GetByAbbreviationAsync(reference.Abbreviation, c.CancellationToken));
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode("Team", c.Source.Abbreviation));
         Field("nbaTeamId", t => t.Id).Description("NBA.com team id.");
         Field(t => t.Abbreviation).Description("NBA.com tricode such as BOS or GSW.");
@@ -21,6 +25,12 @@ public sealed class TeamType : ObjectGraphType<Team>
         Field(t => t.City);
         Field(t => t.Conference);
     }
+}
+
+/// <summary>The representation a federation gateway sends for a Team: its key.</summary>
+public sealed class TeamReference
+{
+    public string Abbreviation { get; set; } = string.Empty;
 }
 
 internal static class TeamLoader

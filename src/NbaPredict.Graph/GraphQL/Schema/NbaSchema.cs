@@ -11,6 +11,7 @@ public sealed class QueryType : ObjectGraphType
     public QueryType()
     {
         Name = "Query";
+        NodeQueries.AddTo(this);
         PlayerQueries.AddTo(this);
         TeamQueries.AddTo(this);
         GameQueries.AddTo(this);

@@ -106,6 +106,16 @@ internal sealed class GraphQLHttpHandler
             return;
         }
 
+        if (services.GetService<PersistedQueryStore>() is { } persisted)
+        {
+            (graphQLRequest, problem) = persisted.Resolve(graphQLRequest!);
+            if (problem is not null || graphQLRequest is null)
+            {
+                await WriteProblemAsync(context, problem!, mediaType);
+                return;
+            }
+        }
+
         GraphQLDocument? document = null;
         if (isGet && _options.GetAllowsOnlyQueries)
         {

@@ -149,6 +149,12 @@ internal static class GraphQLHttpRequestReader
     private static (GraphQLHttpRequest?, GraphQLHttpProblem?) Complete(
         string? query, string? operationName, Inputs? variables, Inputs? extensions, GraphQLHttpOptions options)
     {
+        if (string.IsNullOrWhiteSpace(query) && PersistedQueryStore.HasPersistedQueryExtension(extensions))
+        {
+            // Only a hash was sent: the handler looks the document up (automatic persisted queries).
+            return (new GraphQLHttpRequest(string.Empty, operationName, variables, extensions), null);
+        }
+
         if (string.IsNullOrWhiteSpace(query))
         {
             return (null, BadRequest(

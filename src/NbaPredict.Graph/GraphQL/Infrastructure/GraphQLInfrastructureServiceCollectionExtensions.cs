@@ -36,6 +36,8 @@ public static class GraphQLInfrastructureServiceCollectionExtensions
         services.TryAddSingleton<ParsedDocumentCache>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureExecution, ParsedDocumentCacheExecution>());
         services.TryAddScoped<DataLoaderContext>();
+        services.AddOptions<PersistedQueryOptions>();
+        services.TryAddSingleton<PersistedQueryStore>();
         return services;
     }
 }

@@ -16,6 +16,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Game> Games => Set<Game>();
     public DbSet<PlayerGame> PlayerGames => Set<PlayerGame>();
     public DbSet<ImportedFile> ImportedFiles => Set<ImportedFile>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -94,6 +95,18 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             file.HasKey(f => f.FileName);
             file.Property(f => f.FileName).HasMaxLength(260);
             file.Property(f => f.Sha256).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<ModelVersion>(model =>
+        {
+            model.ToTable("model_versions");
+            model.Property(m => m.Version).HasMaxLength(64);
+            model.HasIndex(m => m.Version).IsUnique();
+            model.HasIndex(m => m.Stage);
+            model.Property(m => m.Stage).HasConversion<string>().HasMaxLength(16);
+            model.Property(m => m.FeatureSchemaVersion).HasMaxLength(64);
+            model.Property(m => m.DataHash).HasMaxLength(64);
+            model.Property(m => m.ArtifactPath).HasMaxLength(260);
         });
 
         ApplySnakeCaseColumnNames(modelBuilder);

@@ -28,6 +28,7 @@ public static class StorageSetup
         services.TryAddScoped<Features.Players.PlayerService>();
         services.TryAddScoped<Features.Games.GameService>();
         services.TryAddScoped<Features.Teams.TeamService>();
+        services.TryAddScoped<Features.Models.ModelRegistryService>();
         return services;
     }
 }

@@ -106,6 +106,100 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.ToTable("imported_files", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.ModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ArtifactPath")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("artifact_path");
+
+                    b.Property<DateOnly>("CalibrationFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("calibration_from");
+
+                    b.Property<DateOnly>("CalibrationTo")
+                        .HasColumnType("date")
+                        .HasColumnName("calibration_to");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DataHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("data_hash");
+
+                    b.Property<string>("FeatureSchemaVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("feature_schema_version");
+
+                    b.Property<string>("HyperparametersJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hyperparameters_json");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metrics_json");
+
+                    b.Property<DateTimeOffset?>("PromotedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("promoted_at");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("stage");
+
+                    b.Property<DateOnly>("TrainFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("train_from");
+
+                    b.Property<DateOnly>("TrainTo")
+                        .HasColumnType("date")
+                        .HasColumnName("train_to");
+
+                    b.Property<int>("TrainingRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("training_rows");
+
+                    b.Property<double>("TrainingSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("training_seconds");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_versions");
+
+                    b.HasIndex("Stage")
+                        .HasDatabaseName("ix_model_versions_stage");
+
+                    b.HasIndex("Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_versions_version");
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.Player", b =>
                 {
                     b.Property<int>("Id")

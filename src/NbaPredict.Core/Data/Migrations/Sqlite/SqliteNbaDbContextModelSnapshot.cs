@@ -101,6 +101,98 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.ToTable("imported_files", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.ModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArtifactPath")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("artifact_path");
+
+                    b.Property<DateOnly>("CalibrationFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("calibration_from");
+
+                    b.Property<DateOnly>("CalibrationTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("calibration_to");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DataHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data_hash");
+
+                    b.Property<string>("FeatureSchemaVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("feature_schema_version");
+
+                    b.Property<string>("HyperparametersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hyperparameters_json");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metrics_json");
+
+                    b.Property<DateTimeOffset?>("PromotedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("promoted_at");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stage");
+
+                    b.Property<DateOnly>("TrainFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("train_from");
+
+                    b.Property<DateOnly>("TrainTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("train_to");
+
+                    b.Property<int>("TrainingRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("training_rows");
+
+                    b.Property<double>("TrainingSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("training_seconds");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_versions");
+
+                    b.HasIndex("Stage")
+                        .HasDatabaseName("ix_model_versions_stage");
+
+                    b.HasIndex("Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_versions_version");
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.Player", b =>
                 {
                     b.Property<int>("Id")

@@ -23,6 +23,8 @@ public static class StorageSetup
         services.TryAddSingleton<IBoxScoreWriter>(sp => sp.GetRequiredService<NbaPredictSettings>().PostgresConnectionString is null
             ? new SqliteBoxScoreWriter()
             : new PostgresBoxScoreWriter());
+        services.TryAddSingleton<Caching.DataVersion>();
+        services.TryAddSingleton<Caching.QueryCache>();
         services.TryAddScoped<BoxScoreImporter>();
         services.TryAddScoped<DatabaseInitializer>();
         services.TryAddScoped<Features.Players.PlayerService>();

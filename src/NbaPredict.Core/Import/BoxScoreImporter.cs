@@ -37,7 +37,7 @@ public readonly record struct ImportProgress(string FileName, int FileIndex, int
 /// Imports box-score files: each file is validated as a whole, then written in one transaction with its
 /// valid rows, or not at all when more than <see cref="MaxInvalidShare"/> of its rows are invalid.
 /// </summary>
-public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, ILogger<BoxScoreImporter> logger)
+public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, Caching.DataVersion dataVersion, ILogger<BoxScoreImporter> logger)
 {
     public const double MaxInvalidShare = 0.01;
 
@@ -110,6 +110,11 @@ public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, IL
             await transaction.CommitAsync(ct);
             return written;
         }, cancellationToken);
+
+        if (counts.Inserted + counts.Updated > 0)
+        {
+            dataVersion.Bump();
+        }
 
         progress?.Report(new ImportProgress(fileName, index, count, "done", total, total));
         if (logger.IsEnabled(LogLevel.Information))

@@ -22,12 +22,15 @@ public sealed record SeasonAverages(
 
 /// <summary>Every read about players; GraphQL resolvers and REST endpoints call straight into it.</summary>
 /// <remarks>Each call uses its own short-lived context, because GraphQL resolves sibling fields concurrently.</remarks>
-public sealed class PlayerService(IDbContextFactory<NbaDbContext> contexts)
+public sealed class PlayerService(IDbContextFactory<NbaDbContext> contexts, Caching.QueryCache cache)
 {
     public const int MaxSearchLength = 100;
     public const int MaxGameLog = 82;
 
-    public async Task<Page<Player>> SearchAsync(string? search, string? team, PageRequest page, CancellationToken cancellationToken = default)
+    public Task<Page<Player>> SearchAsync(string? search, string? team, PageRequest page, CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateAsync("players", $"{search}|{team}|{page.Offset}|{page.Size}", ct => SearchUncachedAsync(search, team, page, ct), cancellationToken);
+
+    private async Task<Page<Player>> SearchUncachedAsync(string? search, string? team, PageRequest page, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var query = db.Players.AsNoTracking();
@@ -91,7 +94,10 @@ public sealed class PlayerService(IDbContextFactory<NbaDbContext> contexts)
     }
 
     /// <summary>Per-game averages for a season, or each player's latest season when none is named.</summary>
-    public async Task<IDictionary<int, SeasonAverages>> GetSeasonAveragesAsync(IReadOnlyList<int> playerIds, string? season, CancellationToken cancellationToken = default)
+    public Task<IDictionary<int, SeasonAverages>> GetSeasonAveragesAsync(IReadOnlyList<int> playerIds, string? season, CancellationToken cancellationToken = default) =>
+        cache.GetManyAsync<int, SeasonAverages>("seasonAverages:" + season, playerIds, (ids, ct) => GetSeasonAveragesUncachedAsync(ids, season, ct), cancellationToken);
+
+    private async Task<IDictionary<int, SeasonAverages>> GetSeasonAveragesUncachedAsync(IReadOnlyList<int> playerIds, string? season, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var query = db.PlayerGames.AsNoTracking().Where(pg => playerIds.Contains(pg.PlayerId));

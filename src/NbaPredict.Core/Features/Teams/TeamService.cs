@@ -5,7 +5,7 @@ using NbaPredict.Core.Domain;
 namespace NbaPredict.Core.Features.Teams;
 
 /// <remarks>Each call uses its own short-lived context, because GraphQL resolves sibling fields concurrently.</remarks>
-public sealed class TeamService(IDbContextFactory<NbaDbContext> contexts)
+public sealed class TeamService(IDbContextFactory<NbaDbContext> contexts, Caching.QueryCache cache)
 {
     public async Task<IReadOnlyList<Team>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -13,7 +13,10 @@ public sealed class TeamService(IDbContextFactory<NbaDbContext> contexts)
         return await db.Teams.AsNoTracking().OrderBy(t => t.Abbreviation).ToListAsync(cancellationToken);
     }
 
-    public async Task<IDictionary<int, Team>> GetManyAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken = default)
+    public Task<IDictionary<int, Team>> GetManyAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken = default) =>
+        cache.GetManyAsync<int, Team>("teams", ids, GetManyUncachedAsync, cancellationToken);
+
+    private async Task<IDictionary<int, Team>> GetManyUncachedAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         return await db.Teams.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);

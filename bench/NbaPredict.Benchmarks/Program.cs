@@ -35,12 +35,42 @@ internal static class Program
 
         switch (mode)
         {
+            case "feature-stats":
+                FeatureStats(dataDir);
+                return 0;
+            case "latency":
+                Latency.Run(dataDir, save);
+                return 0;
+            case "bench":
+                PredictorBenchmarks.DataDir = dataDir;
+                PredictorBenchmarks.BundleDir = save;
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<PredictorBenchmarks>();
+                return 0;
             case "experiment":
                 ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
                 return 0;
             default:
-                Console.WriteLine("usage: NbaPredict.Benchmarks experiment [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
+                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
                 return 1;
+        }
+    }
+
+    private static void FeatureStats(string dataDir)
+    {
+        var records = NbaCsvReader.ReadDirectory(dataDir, ["2021-22", "2022-23"]);
+        var (_, m) = NbaPredict.Ml.Features.FeatureStore.BuildHistorical(records);
+        for (var c = 0; c < m.Columns; c++)
+        {
+            double s = 0, s2 = 0;
+            for (var r = 0; r < m.Rows; r++)
+            {
+                double v = m.Values[(r * m.Columns) + c];
+                s += v;
+                s2 += v * v;
+            }
+
+            var mu = s / m.Rows;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c,4} {NbaPredict.Ml.Features.FeatureSchema.Names[c],-45} mean {mu,10:F4} sd {Math.Sqrt(Math.Max(0, (s2 / m.Rows) - (mu * mu))),10:F4}"));
         }
     }
 

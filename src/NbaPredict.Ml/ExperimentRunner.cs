@@ -41,7 +41,7 @@ public static class ExperimentRunner
         }
 
         var validation = bundle.Manifest.ValidationMetrics.ToDictionary(kv => Enum.Parse<StatKind>(kv.Key), kv => kv.Value);
-        var report = "Validation (2022-23, conformal half):\n" + Evaluator.FormatTable(validation);
+        var report = "Validation (2022-23, stacking half: weights fitted here, intervals calibrated on the other half):\n" + Evaluator.FormatTable(validation);
         IReadOnlyDictionary<StatKind, StatMetrics> test = new Dictionary<StatKind, StatMetrics>();
         if (evaluateTest)
         {

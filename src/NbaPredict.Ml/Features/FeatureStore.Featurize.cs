@@ -425,11 +425,25 @@ public sealed partial class FeatureStore
             }
         }
 
+        // games since the player's last long (≥ 7 day) layoff, capped at the ring size
+        var sinceLayoff = n;
+        for (var j = 0; j < n - 1; j++)
+        {
+            if (p!.DayOf(j) - p.DayOf(j + 1) >= 7)
+            {
+                sinceLayoff = j + 1;
+                break;
+            }
+        }
+
+        var lastGap = n >= 2 ? Math.Min(p!.DayOf(0) - p.DayOf(1), 60) : 60;
         var teamRest = TeamRest(ts, day);
         var oppRest = TeamRest(os, day);
         w.Add(q.Home ? 1 : 0, "c_home");
         w.Add(rest, "c_player_rest_days");
         w.Add(rest == 1 ? 1 : 0, "c_player_back_to_back");
+        w.Add(hasHist ? Math.Min(sinceLayoff, PlayerState.Window) : 0, "c_games_since_layoff7");
+        w.Add(lastGap, "c_previous_gap_days");
         w.Add(gamesLast7, "c_player_games_last7d");
         w.Add(hasHist ? Math.Min(day - p!.LastDay, 400) : 400, "c_days_since_last_game");
         w.Add(teamRest, "c_team_rest_days");
@@ -466,6 +480,13 @@ public sealed partial class FeatureStore
         w.Add(teamFor[TV.Pts], "t_pts10");
         w.Add(teamFor[TV.Pts] - teamAgainst[TV.Pts], "t_margin10");
         w.Add(oppFor[TV.Pts] - oppAgainst[TV.Pts], "o_margin10");
+        var (tMargin, tGames) = SeasonMargin(ts, season);
+        var (oMargin, oGames) = SeasonMargin(os, season);
+        w.Add(tMargin, "t_margin_season");
+        w.Add(oMargin, "o_margin_season");
+        w.Add((tMargin - oMargin) + (q.Home ? 2.5 : -2.5), "g_expected_margin");
+        w.Add(Math.Abs((tMargin - oMargin) + (q.Home ? 2.5 : -2.5)), "g_expected_abs_margin");
+        w.Add(Math.Min(tGames, oGames), "g_min_team_season_games");
         w.Add(oppAgainst[TV.Pts], "o_pts_allowed10");
         w.Add(oppAgainst[TV.Reb], "o_reb_allowed10");
         w.Add(oppAgainst[TV.Ast], "o_ast_allowed10");
@@ -519,6 +540,24 @@ public sealed partial class FeatureStore
 
         var den = (m * sxx) - (sx * sx);
         return den > 0 ? ((m * sxy) - (sx * sy)) / den : 0;
+    }
+
+    /// <summary>Season-to-date mean margin with 3 pseudo-games at 0.</summary>
+    private static (double Margin, int Games) SeasonMargin(TeamState? ts, int season)
+    {
+        if (ts is null || ts.SeasonKey != season)
+        {
+            return (0, 0);
+        }
+
+        double s = 0;
+        for (var g = ts.SeasonStart; g < ts.Games.Count; g++)
+        {
+            s += ts.Games[g].For[TV.Pts] - ts.Games[g].Against[TV.Pts];
+        }
+
+        var n = ts.Games.Count - ts.SeasonStart;
+        return (s / (n + 3), n);
     }
 
     private static int TeamRest(TeamState? ts, int day) => ts?.Last is { } last ? Math.Min(day - last.Day, 30) : 30;

@@ -76,7 +76,7 @@ public sealed record BundleManifest
     /// <summary>SHA-256 of the box scores in the training + calibration windows.</summary>
     public string DataHash { get; init; } = "";
 
-    /// <summary>Metrics on the conformal half of the calibration window (keyed by stat name).</summary>
+    /// <summary>Metrics on the stacking half of the calibration window, players with history (keyed by stat name).</summary>
     public IReadOnlyDictionary<string, StatMetrics> ValidationMetrics { get; init; } = new Dictionary<string, StatMetrics>();
 
     /// <summary>Wall time of training.</summary>

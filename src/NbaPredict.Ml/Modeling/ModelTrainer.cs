@@ -125,7 +125,8 @@ public static class ModelTrainer
             var model = new StatModel { Stat = stat, Members = [.. members] };
             FitStacking(model, matrix, stackRows, log);
             model.Intervals = FitIntervals(model, matrix, confRows);
-            var m = Evaluator.EvaluateRows(matrix, confRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray(), model);
+            // Validation on the stacking half (out-of-sample for the conformal fit, so coverage is a real check).
+            var m = Evaluator.EvaluateRows(matrix, stackRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray(), model);
             metrics[stat.ToString()] = m;
             log($"{stat}: {sw.Elapsed.TotalSeconds:F1}s  weights [{string.Join(", ", model.Weights.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}] b={model.Intercept:F3}  " +
                 $"calib MAE {m.Mae:F3} vs last10 {m.BaselineLast10Mae:F3} ({m.ImprovementVsLast10Pct:F1}%), cov80 {m.Coverage80:P1} cov95 {m.Coverage95:P1}");

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Features;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.Benchmarks;
+
+/// <summary>Shared setup: a feature store with history up to a slate date, the slate, and a bundle.</summary>
+internal sealed class SlateSetup
+{
+    public SlateSetup(string dataDir, string? bundleDir, DateOnly slateDate)
+    {
+        var records = NbaCsvReader.ReadDirectory(dataDir);
+        var before = records.Where(r => r.Date < slateDate).ToList();
+        (Store, _) = FeatureStore.BuildHistorical(before);
+        Slate = [.. records.Where(r => r.Date == slateDate).Select(r => PlayerGameQuery.From(r))];
+        if (bundleDir is not null)
+        {
+            Bundle = ModelBundle.Load(bundleDir);
+        }
+        else
+        {
+            // quick model on two seasons so the benchmark is self-contained
+            var (_, m) = FeatureStore.BuildHistorical(records.Where(r => r.Date < new DateOnly(2023, 8, 1)));
+            Bundle = ModelTrainer.Train(m, new TrainingPlan(new DateOnly(2021, 8, 1), new DateOnly(2022, 8, 1), new DateOnly(2022, 8, 1), new DateOnly(2023, 8, 1)));
+        }
+    }
+
+    public FeatureStore Store { get; }
+
+    public List<PlayerGameQuery> Slate { get; }
+
+    public ModelBundle Bundle { get; }
+}
+
+internal static class Latency
+{
+    public static void Run(string dataDir, string? bundleDir)
+    {
+        var setup = new SlateSetup(dataDir, bundleDir, new DateOnly(2024, 1, 15));
+        var store = setup.Store;
+        var bundle = setup.Bundle;
+        var slate = setup.Slate;
+        Console.WriteLine($"slate {slate.Count} player-games, {bundle.Stats.Count} stats, members per stat {(bundle.Manifest.Stats.Count > 0 ? bundle.Manifest.Stats[0].Members.Count : 0)}");
+        var x = new float[FeatureSchema.Count];
+        var preds = new StatPrediction[bundle.Stats.Count];
+
+        // warm-up
+        for (var i = 0; i < 2000; i++)
+        {
+            store.Featurize(slate[i % slate.Count], x);
+            bundle.Predict(x, preds);
+        }
+
+        const int n = 20000;
+        var alloc0 = GC.GetAllocatedBytesForCurrentThread();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++)
+        {
+            store.Featurize(slate[i % slate.Count], x);
+            bundle.Predict(x, preds);
+        }
+
+        sw.Stop();
+        var alloc = GC.GetAllocatedBytesForCurrentThread() - alloc0;
+        Console.WriteLine($"one player-game (featurize + {bundle.Stats.Count} stats + intervals): {sw.Elapsed.TotalMicroseconds / n:F1} µs, {alloc / (double)n:F1} B allocated");
+
+        sw.Restart();
+        for (var i = 0; i < n; i++)
+        {
+            bundle.Predict(x, preds);
+        }
+
+        sw.Stop();
+        Console.WriteLine($"model only: {sw.Elapsed.TotalMicroseconds / n:F1} µs");
+
+        sw.Restart();
+        for (var i = 0; i < n; i++)
+        {
+            store.Featurize(slate[i % slate.Count], x);
+        }
+
+        sw.Stop();
+        Console.WriteLine($"featurize only: {sw.Elapsed.TotalMicroseconds / n:F1} µs");
+
+        const int reps = 100;
+        sw.Restart();
+        for (var i = 0; i < reps; i++)
+        {
+            bundle.PredictSlate(store, slate);
+        }
+
+        sw.Stop();
+        Console.WriteLine($"slate of {slate.Count}: {sw.Elapsed.TotalMilliseconds / reps:F2} ms");
+    }
+}
+
+/// <summary>BenchmarkDotNet version (run: NbaPredict.Benchmarks bench [--bundle dir]).</summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class PredictorBenchmarks
+{
+    private SlateSetup _setup = null!;
+    private readonly float[] _x = new float[FeatureSchema.Count];
+    private StatPrediction[] _preds = [];
+
+    public static string DataDir { get; set; } = "data/nba";
+
+    public static string? BundleDir { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _setup = new SlateSetup(DataDir, BundleDir, new DateOnly(2024, 1, 15));
+        _preds = new StatPrediction[_setup.Bundle.Stats.Count];
+    }
+
+    [Benchmark]
+    public float OnePlayerGame()
+    {
+        _setup.Store.Featurize(_setup.Slate[0], _x);
+        _setup.Bundle.Predict(_x, _preds);
+        return _preds[0].Value;
+    }
+
+    [Benchmark]
+    public int Slate() => _setup.Bundle.PredictSlate(_setup.Store, _setup.Slate).Count;
+}

@@ -31,6 +31,9 @@ public static class StorageSetup
         services.TryAddScoped<Features.Games.GameService>();
         services.TryAddScoped<Features.Teams.TeamService>();
         services.TryAddScoped<Features.Models.ModelRegistryService>();
+        services.TryAddScoped<Features.Predictions.HistoryLoader>();
+        services.TryAddScoped<Features.Models.ModelTrainingService>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

@@ -13,6 +13,10 @@ public static class NbaCli
     public const string Usage = """
         usage: nbapredict <command> [options]
           import --data DIR [--skip-unchanged]   import every *.csv / *.csv.gz box-score file in DIR (idempotent)
+          train [--promote] [--holdout-season S] [--quick]
+                                   train the ensemble on the imported data and register it; --promote makes it production
+          evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION]
+                                   walk forward through DIR with the production model, never retraining
         configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
         """;
 
@@ -30,6 +34,8 @@ public static class NbaCli
             return args[0] switch
             {
                 "import" => await WithServicesAsync(configurationOverride, services => ImportCommand.RunAsync(services, options, output)),
+                "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
+                "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
                 _ => throw new CommandLineException($"unknown command '{args[0]}'; run 'nbapredict --help' for the list"),
             };
         }

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NbaPredict.Core.Domain;
+using NbaPredict.Core.Features.Predictions;
+using NbaPredict.Ml.Features;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.Core.Features.Models;
+
+/// <summary>What to train on: everything imported, or everything before a held-out season.</summary>
+public sealed record TrainingRequest(string? HoldoutSeason = null, bool Promote = false, TrainingOptions? Options = null);
+
+public sealed record TrainingOutcome(ModelVersion Model, ModelBundle Bundle, TimeSpan Elapsed);
+
+/// <summary>
+/// Trains the ensemble on stored box scores and registers it: the latest season kept for training calibrates
+/// the stacker and the intervals; every earlier season trains the members. The artifact is written to a
+/// temporary folder and renamed into place, so a crash never leaves a half-written model behind.
+/// </summary>
+public sealed class ModelTrainingService(HistoryLoader history, ModelRegistryService registry, TimeProvider time)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public async Task<TrainingOutcome> TrainAsync(TrainingRequest request, Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        log ??= _ => { };
+        var started = Stopwatch.StartNew();
+        var records = await history.LoadAsync(cancellationToken: cancellationToken);
+        if (request.HoldoutSeason is { } holdout)
+        {
+            if (!Seasons.TryParseStartYear(holdout, out var holdoutYear))
+            {
+                throw new DomainException("INVALID_SEASON", $"holdout season '{holdout}' is not a label like 2023-24");
+            }
+
+            var cut = SeasonStart(holdoutYear);
+            records = records.Where(r => r.Date < cut).ToList();
+        }
+
+        var seasons = records.Select(r => FeatureStore.SeasonKeyOf(r.Date)).Distinct().Order().ToList();
+        if (seasons.Count < 2)
+        {
+            throw new DomainException("NOT_ENOUGH_DATA", $"training needs at least two seasons of box scores (one to train, one to calibrate); found {seasons.Count}");
+        }
+
+        var calibrationYear = seasons[^1];
+        var plan = new TrainingPlan(SeasonStart(seasons[0]), SeasonStart(calibrationYear), SeasonStart(calibrationYear), SeasonStart(calibrationYear + 1));
+        log($"training on {records.Count:N0} player-games: seasons {Seasons.Label(seasons[0])}…{Seasons.Label(seasons[^2])}, calibrating on {Seasons.Label(calibrationYear)}");
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var (_, matrix) = FeatureStore.BuildHistorical(records);
+        log($"features: {matrix.Rows:N0} rows × {matrix.Columns} (schema {FeatureSchema.Version})");
+        var bundle = await Task.Run(() => ModelTrainer.Train(matrix, plan, request.Options, log), cancellationToken);
+
+        var version = ModelRegistryService.NewVersionName(time.GetUtcNow());
+        while (await registry.GetAsync(version, cancellationToken) is not null)
+        {
+            version += "b";
+        }
+
+        var target = Path.Combine(registry.ModelsDirectory, version);
+        var staging = Path.Combine(registry.ModelsDirectory, ".staging-" + version + "-" + Guid.NewGuid().ToString("N")[..8]);
+        bundle.Save(staging);
+        Directory.Move(staging, target);
+
+        var manifest = bundle.Manifest;
+        var model = await registry.RegisterAsync(new ModelVersion
+        {
+            Version = version,
+            CreatedAt = time.GetUtcNow(),
+            FeatureSchemaVersion = manifest.FeatureSchemaVersion,
+            TrainFrom = manifest.TrainFrom,
+            TrainTo = manifest.TrainTo,
+            CalibrationFrom = manifest.CalibrationFrom,
+            CalibrationTo = manifest.CalibrationTo,
+            TrainingRows = manifest.TrainingRows,
+            TrainingSeconds = manifest.TrainingSeconds,
+            DataHash = manifest.DataHash,
+            ArtifactPath = version,
+            HyperparametersJson = JsonSerializer.Serialize(manifest.Options, Json),
+            MetricsJson = JsonSerializer.Serialize(manifest.ValidationMetrics, Json),
+        }, cancellationToken);
+        log($"registered model {version} as a candidate");
+
+        if (request.Promote)
+        {
+            model = await registry.PromoteAsync(version, cancellationToken);
+            log($"promoted {version} to production");
+        }
+
+        return new TrainingOutcome(model, bundle, started.Elapsed);
+    }
+
+    private static DateOnly SeasonStart(int startYear) => new(startYear, 8, 1);
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features.Models;
+using NbaPredict.Core.Features.Predictions;
+using NbaPredict.Core.Import;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Evaluation;
+using NbaPredict.Ml.Modeling;
+using Spectre.Console;
+
+namespace NbaPredict.Workers.Cli;
+
+/// <summary>
+/// <c>evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION]</c>: walk forward
+/// through DIR with a frozen model and write one row per evaluated player-game and stat.
+/// </summary>
+internal static class EvaluateCommand
+{
+    private static readonly JsonSerializerOptions IndentedJson = new(ModelTrainingService.Json) { WriteIndented = true };
+
+    public static async Task<int> RunAsync(IServiceProvider services, CommandLineOptions options, TextWriter output, TextWriter error)
+    {
+        var directory = options.Required("data");
+        var predictionsOut = options.Required("predictions-out");
+        var metricsOut = options.Optional("metrics-out");
+        var version = options.Optional("model");
+        options.RejectUnknown();
+        if (!Directory.Exists(directory))
+        {
+            throw new CommandLineException($"data directory '{directory}' does not exist");
+        }
+
+        var files = BoxScoreImporter.FindFiles(directory);
+        if (files.Count == 0)
+        {
+            throw new CommandLineException($"no *.csv or *.csv.gz files in '{directory}'");
+        }
+
+        var registry = services.GetRequiredService<ModelRegistryService>();
+        var model = version is null ? await registry.GetProductionAsync() : await registry.GetAsync(version);
+        if (model is null)
+        {
+            throw new CommandLineException(version is null
+                ? "no production model yet: run 'train --promote' first"
+                : $"no model version '{version}' in the registry");
+        }
+
+        ModelBundle bundle;
+        try
+        {
+            bundle = ModelBundle.Load(registry.ArtifactDirectory(model));
+        }
+        catch (FeatureSchemaMismatchException ex)
+        {
+            throw new CommandLineException(NbaCli.FirstLine(ex.Message));
+        }
+
+        var evaluated = new List<PlayerGameRecord>();
+        foreach (var file in files)
+        {
+            var parsed = await BoxScoreCsvParser.ParseFileAsync(file);
+            if (parsed.FileError is not null)
+            {
+                throw new CommandLineException($"{parsed.FileName}: {parsed.FileError}");
+            }
+
+            foreach (var rejected in parsed.Errors.Take(20))
+            {
+                await error.WriteLineAsync($"warning: skipped row {rejected}");
+            }
+
+            if (parsed.Errors.Count > 20)
+            {
+                await error.WriteLineAsync($"warning: skipped {parsed.Errors.Count - 20} more invalid rows in {parsed.FileName}");
+            }
+
+            evaluated.AddRange(parsed.Rows.Select(HistoryLoader.ToRecord));
+        }
+
+        var firstDay = evaluated.Min(r => r.Date);
+        var history = await services.GetRequiredService<HistoryLoader>().LoadAsync(before: firstDay);
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        var temporary = predictionsOut + ".partial";
+        WalkForwardResult result = null!;
+        await using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)) { NewLine = "\n" })
+        {
+            await writer.WriteLineAsync("game_id,player_id,stat,predicted,lower80,upper80,lower95,upper95");
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask($"walk forward with {Markup.Escape(model.Version)}", maxValue: 1);
+                    result = WalkForwardEvaluator.Run(bundle, history, evaluated, row => WriteRow(writer, row), (done, total) =>
+                    {
+                        task.MaxValue = total;
+                        task.Value = done;
+                    });
+                });
+        }
+
+        // Output files appear whole or not at all.
+        File.Move(temporary, predictionsOut, overwrite: true);
+        if (metricsOut is not null)
+        {
+            var json = JsonSerializer.Serialize(MetricsDocument(model.Version, model.FeatureSchemaVersion, directory, result), IndentedJson);
+            await File.WriteAllTextAsync(metricsOut + ".partial", json);
+            File.Move(metricsOut + ".partial", metricsOut, overwrite: true);
+        }
+
+        var table = new Table().AddColumns("stat", "MAE", "season MAE", "last-10 MAE", "EWMA MAE", "vs last-10", "cov 80%", "cov 95%");
+        foreach (var m in result.WithHistory.Values.OrderBy(m => m.Stat))
+        {
+            table.AddRow(m.Stat.ToString().ToUpperInvariant(), F(m.Mae), F(m.BaselineSeasonMae), F(m.BaselineLast10Mae), F(m.BaselineEwmaMae), $"{F(m.ImprovementVsLast10Pct)}%", P(m.Coverage80), P(m.Coverage95));
+        }
+
+        console.Write(table);
+        console.WriteLine($"{result.RowsEvaluated:N0} player-games over {result.Days} days ({result.RowsWithoutHistory:N0} without prior games, excluded from the table); predictions in {predictionsOut}");
+        return 0;
+    }
+
+    private static void WriteRow(StreamWriter writer, EvaluatedRow row)
+    {
+        var c = CultureInfo.InvariantCulture;
+        foreach (var p in row.Predictions.Span)
+        {
+            writer.Write(string.Create(c, $"{row.Actual.GameId},{row.Actual.PlayerId},{p.Stat.ToString().ToLowerInvariant()},{p.Value:0.###},{p.Lo80:0.###},{p.Hi80:0.###},{p.Lo95:0.###},{p.Hi95:0.###}\n"));
+        }
+    }
+
+    private static object MetricsDocument(string version, string schema, string directory, WalkForwardResult result) => new
+    {
+        model = version,
+        featureSchemaVersion = schema,
+        data = Path.GetFullPath(directory),
+        days = result.Days,
+        rows = result.RowsEvaluated,
+        rowsWithoutHistory = result.RowsWithoutHistory,
+        note = "stats: rows whose player had at least one earlier game (baselines are defined); allRows: every evaluated row",
+        stats = result.WithHistory.Values.OrderBy(m => m.Stat).ToDictionary(m => m.Stat.ToString().ToLowerInvariant(), Describe),
+        allRows = result.AllRows.Values.OrderBy(m => m.Stat).ToDictionary(m => m.Stat.ToString().ToLowerInvariant(), Describe),
+    };
+
+    private static object Describe(StatMetrics m) => new
+    {
+        rows = m.Rows,
+        mae = m.Mae,
+        rmse = m.Rmse,
+        r2 = m.R2,
+        bias = m.Bias,
+        baselineMae = new { seasonToDate = m.BaselineSeasonMae, last10 = m.BaselineLast10Mae, ewma = m.BaselineEwmaMae },
+        improvementVsLast10Pct = m.ImprovementVsLast10Pct,
+        coverage80 = m.Coverage80,
+        coverage95 = m.Coverage95,
+        meanWidth80 = m.MeanWidth80,
+        meanWidth95 = m.MeanWidth95,
+        within2 = m.Within2,
+        within5 = m.Within5,
+        within10 = m.Within10,
+    };
+
+    private static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string P(double share) => (share * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+}

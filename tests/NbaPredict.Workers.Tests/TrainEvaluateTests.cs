@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using NbaPredict.Workers.Cli;
+
+namespace NbaPredict.Workers.Tests;
+
+/// <summary>
+/// The contract's train → evaluate path end to end on small real slices: two seasons to train and calibrate,
+/// then a walk forward over later days that are not in the database.
+/// </summary>
+public sealed class TrainEvaluateTests : IDisposable
+{
+    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("nbapredict-train-");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        root.Delete(recursive: true);
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["NBAPREDICT_DATA_DIR"] = Path.Combine(root.FullName, "state") })
+            .Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await NbaCli.RunAsync(args, output, error, configuration);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NbaPredict.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    /// <summary>Copies the game days [skip, skip + take) of a bundled season into a plain CSV.</summary>
+    private static List<string> Slice(string season, int skipDays, int takeDays)
+    {
+        var source = Path.Combine(Repository(), "data", "nba", $"player_games_{season}.csv.gz");
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(source), CompressionMode.Decompress), Encoding.UTF8);
+        var lines = new List<string> { reader.ReadLine()! };
+        var dates = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            var date = line.Split(',', 3)[1];
+            if (dates.Count == 0 || dates[^1] != date)
+            {
+                dates.Add(date);
+            }
+
+            if (dates.Count > skipDays + takeDays)
+            {
+                break;
+            }
+
+            if (dates.Count > skipDays)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    [Fact]
+    public async Task Train_then_evaluate_writes_the_contract_columns_for_every_played_game()
+    {
+        var history = Directory.CreateDirectory(Path.Combine(root.FullName, "history")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(history, "a.csv"), Slice("2022-23", 0, 30));
+        await File.WriteAllLinesAsync(Path.Combine(history, "b.csv"), Slice("2023-24", 0, 25));
+        var unseen = Directory.CreateDirectory(Path.Combine(root.FullName, "unseen")).FullName;
+        var unseenLines = Slice("2023-24", 25, 3);
+        await File.WriteAllLinesAsync(Path.Combine(unseen, "c.csv"), unseenLines);
+        var predictions = Path.Combine(root.FullName, "predictions.csv");
+        var metrics = Path.Combine(root.FullName, "metrics.json");
+
+        var noModel = await RunAsync("evaluate", "--data", unseen, "--predictions-out", predictions);
+        Assert.Equal((2, false), (noModel.ExitCode, File.Exists(predictions)));
+        Assert.Contains("no production model yet", noModel.Error, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunAsync("import", "--data", history)).ExitCode);
+        var train = await RunAsync("train", "--quick", "--promote");
+        Assert.True(train.ExitCode == 0, train.Output + train.Error);
+        Assert.Contains("(production)", train.Output, StringComparison.Ordinal);
+
+        var evaluate = await RunAsync("evaluate", "--data", unseen, "--predictions-out", predictions, "--metrics-out", metrics);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Output + evaluate.Error);
+
+        var rows = await File.ReadAllLinesAsync(predictions);
+        Assert.Equal("game_id,player_id,stat,predicted,lower80,upper80,lower95,upper95", rows[0]);
+        var played = unseenLines.Skip(1).Select(l => l.Split(',')).Where(c => int.Parse(c[10], CultureInfo.InvariantCulture) > 0).ToList();
+        Assert.Equal(played.Count * 8, rows.Length - 1);
+        var stats = rows.Skip(1).Select(r => r.Split(',')[2]).Distinct().Order().ToList();
+        Assert.Equal(["ast", "blk", "fg3m", "min", "pts", "reb", "stl", "tov"], stats);
+        foreach (var row in rows.Skip(1))
+        {
+            var v = row.Split(',').Skip(3).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            Assert.True(v[3] <= v[1] && v[1] <= v[2] && v[2] <= v[4], $"intervals must nest around the prediction: {row}");
+        }
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics));
+        var pts = json.RootElement.GetProperty("stats").GetProperty("pts");
+        Assert.True(pts.GetProperty("mae").GetDouble() > 0);
+        Assert.True(pts.GetProperty("baselineMae").GetProperty("last10").GetDouble() > 0);
+        Assert.InRange(pts.GetProperty("coverage80").GetDouble(), 0.5, 1.0);
+        Assert.Equal(played.Count, json.RootElement.GetProperty("rows").GetInt32());
+    }
+}

@@ -1,6 +1,7 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
@@ -14,7 +15,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Services.AddNbaStorage();
 builder.Services.AddSingleton<ImportStatus>();
 builder.Services.AddHostedService<BundledDataImportService>();
+builder.Services.AddSingleton<ModelBootstrapStatus>();
+builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
+builder.Services.AddBananaCakePop();
 
 var app = builder.Build();
 
@@ -25,8 +29,10 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 app.MapGraphQLHttp("/graphql");
+app.MapBananaCakePop();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
-app.MapGet("/health/ready", (ImportStatus import) => Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message }));
+app.MapGet("/health/ready", (ImportStatus import, ModelBootstrapStatus model) =>
+    Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message, model = model.Message }));
 app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
 
 app.Run();

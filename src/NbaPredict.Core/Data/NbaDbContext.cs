@@ -17,6 +17,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<PlayerGame> PlayerGames => Set<PlayerGame>();
     public DbSet<ImportedFile> ImportedFiles => Set<ImportedFile>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<StoredPrediction> Predictions => Set<StoredPrediction>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -107,6 +108,18 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             model.Property(m => m.FeatureSchemaVersion).HasMaxLength(64);
             model.Property(m => m.DataHash).HasMaxLength(64);
             model.Property(m => m.ArtifactPath).HasMaxLength(260);
+        });
+
+        modelBuilder.Entity<StoredPrediction>(prediction =>
+        {
+            prediction.ToTable("predictions");
+            prediction.Property(p => p.GameId).HasMaxLength(10);
+            prediction.Property(p => p.ModelVersion).HasMaxLength(64);
+            prediction.Property(p => p.FeatureSchemaVersion).HasMaxLength(64);
+            prediction.Property(p => p.InputsHash).HasMaxLength(64);
+            prediction.HasIndex(p => new { p.GameId, p.PlayerId, p.ModelVersion }).IsUnique();
+            prediction.HasIndex(p => new { p.GameDate, p.ModelVersion });
+            prediction.HasIndex(p => new { p.PlayerId, p.GameDate });
         });
 
         ApplySnakeCaseColumnNames(modelBuilder);

@@ -34,6 +34,8 @@ public static class StorageSetup
         services.TryAddScoped<Features.Predictions.HistoryLoader>();
         services.TryAddScoped<Features.Models.ModelTrainingService>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Features.Predictions.ProductionModel>();
+        services.TryAddScoped<Features.Predictions.PredictionService>();
         return services;
     }
 }

@@ -36,6 +36,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ["NBAPREDICT_DATA_DIR"] = DataDirectory,
         ["ConnectionStrings:Postgres"] = PostgresConnectionString,
         ["NBAPREDICT_IMPORT_ON_START"] = "false",
+        ["NBAPREDICT_TRAIN_ON_START"] = "false",
     };
 
     public static async Task<TestDatabase> CreateAsync(Provider provider)

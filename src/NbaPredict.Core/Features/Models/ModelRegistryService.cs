@@ -8,7 +8,7 @@ namespace NbaPredict.Core.Features.Models;
 /// The model registry: artifacts live under <c>NBAPREDICT_DATA_DIR/models/&lt;version&gt;</c>, metadata in the
 /// database. Exactly one version is in production at a time; promoting archives the previous one.
 /// </summary>
-public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings)
+public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings, Predictions.ProductionModel production)
 {
     public string ModelsDirectory => Path.Combine(settings.DataDirectory, "models");
 
@@ -37,7 +37,15 @@ public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> context
         return model;
     }
 
+    /// <summary>Makes <paramref name="version"/> the production model and starts serving it in this process.</summary>
     public async Task<ModelVersion> PromoteAsync(string version, CancellationToken cancellationToken = default)
+    {
+        var promoted = await PromoteInRegistryAsync(version, cancellationToken);
+        await production.RefreshAsync(force: true, cancellationToken);
+        return promoted;
+    }
+
+    private async Task<ModelVersion> PromoteInRegistryAsync(string version, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var strategy = db.Database.CreateExecutionStrategy();

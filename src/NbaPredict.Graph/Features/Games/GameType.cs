@@ -29,6 +29,15 @@ public sealed class GameType : ObjectGraphType<Game>
         Field<NonNullGraphType<TeamType>>("awayTeam").Resolve(c => c.LoadTeam(c.Source.AwayTeamId));
         Field(g => g.HomeScore).Description("Points of the home team, summed from its box score.");
         Field(g => g.AwayScore);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Predictions.PredictionType>>>>("predictions")
+            .Description("Stored predictions of the production model for this game (actual lines are in boxScore).")
+            .Resolve(c =>
+            {
+                var service = c.Service<NbaPredict.Core.Features.Predictions.PredictionService>();
+                return c.Loaders()
+                    .GetOrAddCollectionBatchLoader<string, NbaPredict.Core.Features.Predictions.PredictionView>("gamePredictions", service.GetByGamesAsync)
+                    .LoadAsync(c.Source.Id);
+            });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PlayerGameType>>>>("boxScore")
             .Description("Every player who appeared, home team first, then by minutes.")
             .Resolve(c =>

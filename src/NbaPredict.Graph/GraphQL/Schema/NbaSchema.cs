@@ -1,5 +1,7 @@
 using GraphQL.Types;
 using NbaPredict.Graph.Features.Games;
+using NbaPredict.Graph.Features.Models;
+using NbaPredict.Graph.Features.Predictions;
 using NbaPredict.Graph.Features.Players;
 using NbaPredict.Graph.Features.Teams;
 
@@ -15,6 +17,19 @@ public sealed class QueryType : ObjectGraphType
         PlayerQueries.AddTo(this);
         TeamQueries.AddTo(this);
         GameQueries.AddTo(this);
+        PredictionQueries.AddTo(this);
+        ModelQueries.AddTo(this);
+    }
+}
+
+/// <summary>The root mutation; each feature folder contributes its own fields.</summary>
+public sealed class MutationType : ObjectGraphType
+{
+    public MutationType()
+    {
+        Name = "Mutation";
+        PredictionQueries.AddMutations(this);
+        ModelQueries.AddMutations(this);
     }
 }
 
@@ -24,6 +39,7 @@ public sealed class NbaSchema : global::GraphQL.Types.Schema
         : base(services)
     {
         Query = services.GetRequiredService<QueryType>();
+        Mutation = services.GetRequiredService<MutationType>();
         RegisterTypeMapping(typeof(DateOnly), typeof(CalendarDateGraphType));
         Description = "NbaPredict: real NBA box scores and next-game predictions. Source: NBA.com/Stats via AntBap23/Nba-Data-and-Analytics-Engineering-Project.";
     }

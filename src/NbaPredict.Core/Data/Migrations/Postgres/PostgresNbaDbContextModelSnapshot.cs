@@ -390,6 +390,84 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.ToTable("seasons", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.StoredPrediction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FeatureSchemaVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("feature_schema_version");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("date")
+                        .HasColumnName("game_date");
+
+                    b.Property<string>("GameId")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("game_id");
+
+                    b.Property<bool>("Home")
+                        .HasColumnType("boolean")
+                        .HasColumnName("home");
+
+                    b.Property<string>("InputsHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("inputs_hash");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_version");
+
+                    b.Property<int>("OpponentTeamId")
+                        .HasColumnType("integer")
+                        .HasColumnName("opponent_team_id");
+
+                    b.Property<int>("PlayerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("player_id");
+
+                    b.Property<string>("StatsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stats_json");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_predictions");
+
+                    b.HasIndex("GameDate", "ModelVersion")
+                        .HasDatabaseName("ix_predictions_game_date_model_version");
+
+                    b.HasIndex("PlayerId", "GameDate")
+                        .HasDatabaseName("ix_predictions_player_id_game_date");
+
+                    b.HasIndex("GameId", "PlayerId", "ModelVersion")
+                        .IsUnique()
+                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version");
+
+                    b.ToTable("predictions", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.Team", b =>
                 {
                     b.Property<int>("Id")

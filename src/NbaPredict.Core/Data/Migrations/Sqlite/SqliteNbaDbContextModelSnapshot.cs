@@ -383,6 +383,82 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.ToTable("seasons", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.StoredPrediction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FeatureSchemaVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("feature_schema_version");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("game_date");
+
+                    b.Property<string>("GameId")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("game_id");
+
+                    b.Property<bool>("Home")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("home");
+
+                    b.Property<string>("InputsHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("inputs_hash");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_version");
+
+                    b.Property<int>("OpponentTeamId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opponent_team_id");
+
+                    b.Property<int>("PlayerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("player_id");
+
+                    b.Property<string>("StatsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stats_json");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_predictions");
+
+                    b.HasIndex("GameDate", "ModelVersion")
+                        .HasDatabaseName("ix_predictions_game_date_model_version");
+
+                    b.HasIndex("PlayerId", "GameDate")
+                        .HasDatabaseName("ix_predictions_player_id_game_date");
+
+                    b.HasIndex("GameId", "PlayerId", "ModelVersion")
+                        .IsUnique()
+                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version");
+
+                    b.ToTable("predictions", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.Team", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,26 @@
+namespace NbaPredict.Core.Domain;
+
+/// <summary>
+/// A served prediction, kept so it can be joined to the real result later: which model made it, from which
+/// feature schema and inputs, and when.
+/// </summary>
+public sealed class StoredPrediction
+{
+    public long Id { get; set; }
+    public required string GameId { get; set; }
+    public int PlayerId { get; set; }
+    public int TeamId { get; set; }
+    public int OpponentTeamId { get; set; }
+    public bool Home { get; set; }
+    public DateOnly GameDate { get; set; }
+    public required string ModelVersion { get; set; }
+    public required string FeatureSchemaVersion { get; set; }
+
+    /// <summary>SHA-256 of the feature vector, so identical inputs can be recognised.</summary>
+    public required string InputsHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The eight stats with 80% and 95% intervals, as JSON (see <c>PredictionStats</c>).</summary>
+    public required string StatsJson { get; set; }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Types;
+using NbaPredict.Core.Domain;
+using NbaPredict.Core.Features;
+using NbaPredict.Core.Features.Models;
+using NbaPredict.Graph.Features.Predictions;
+using NbaPredict.Graph.GraphQL.Schema;
+
+namespace NbaPredict.Graph.Features.Models;
+
+public sealed class ModelStageType : EnumerationGraphType<ModelStage>
+{
+    public ModelStageType()
+    {
+        Name = "ModelStage";
+    }
+}
+
+/// <summary>Validation metrics of one stat, read from the model's registry entry.</summary>
+public sealed record ModelStatMetrics(string Stat, int Rows, double Mae, double Rmse, double BaselineLast10Mae, double ImprovementVsLast10Pct, double Coverage80, double Coverage95);
+
+public sealed class ModelStatMetricsType : ObjectGraphType<ModelStatMetrics>
+{
+    public ModelStatMetricsType()
+    {
+        Name = "ModelStatMetrics";
+        Field<NonNullGraphType<StatType>>("stat").Resolve(c => c.Source.Stat);
+        Field("rows", m => m.Rows);
+        Field("mae", m => m.Mae);
+        Field("rmse", m => m.Rmse);
+        Field("baselineLast10Mae", m => m.BaselineLast10Mae).Description("MAE of the player's last-10-game mean on the same rows.");
+        Field("improvementVsLast10Pct", m => m.ImprovementVsLast10Pct);
+        Field("coverage80", m => m.Coverage80).Description("Share of actual values inside the 80% interval.");
+        Field("coverage95", m => m.Coverage95);
+    }
+}
+
+public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
+{
+    public ModelVersionType()
+    {
+        Name = "ModelVersion";
+        Description = "A trained model in the registry.";
+        Field("version", m => m.Version);
+        Field<NonNullGraphType<ModelStageType>>("stage").Resolve(c => c.Source.Stage);
+        Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt.UtcDateTime);
+        Field<DateTimeGraphType>("promotedAt").Resolve(c => c.Source.PromotedAt?.UtcDateTime);
+        Field("featureSchemaVersion", m => m.FeatureSchemaVersion);
+        Field<NonNullGraphType<CalendarDateGraphType>>("trainFrom").Resolve(c => c.Source.TrainFrom);
+        Field<NonNullGraphType<CalendarDateGraphType>>("trainTo").Resolve(c => c.Source.TrainTo).Description("Exclusive end of the training window.");
+        Field<NonNullGraphType<CalendarDateGraphType>>("validationFrom").Resolve(c => c.Source.CalibrationFrom);
+        Field<NonNullGraphType<CalendarDateGraphType>>("validationTo").Resolve(c => c.Source.CalibrationTo);
+        Field("trainingRows", m => m.TrainingRows);
+        Field("trainingSeconds", m => m.TrainingSeconds);
+        Field("dataHash", m => m.DataHash);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelStatMetricsType>>>>("metrics").Resolve(c => ParseMetrics(c.Source.MetricsJson));
+    }
+
+    internal static IReadOnlyList<ModelStatMetrics> ParseMetrics(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var result = new List<ModelStatMetrics>();
+        foreach (var entry in document.RootElement.EnumerateObject())
+        {
+            var m = entry.Value;
+            double D(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+            var last10 = D("baselineLast10Mae");
+            var mae = D("mae");
+            result.Add(new ModelStatMetrics(entry.Name.ToUpperInvariant(), (int)D("rows"), mae, D("rmse"), last10, last10 > 0 ? 100 * (1 - (mae / last10)) : 0, D("coverage80"), D("coverage95")));
+        }
+
+        return result;
+    }
+}
+
+public sealed record PromoteModelPayload(ModelVersion? Model, IReadOnlyList<DomainException> Errors);
+
+public sealed class PromoteModelPayloadType : ObjectGraphType<PromoteModelPayload>
+{
+    public PromoteModelPayloadType()
+    {
+        Name = "PromoteModelPayload";
+        Field<ModelVersionType>("model").Resolve(c => c.Source.Model);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
+    }
+}
+
+public static class ModelQueries
+{
+    public static void AddTo(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelVersionType>>>>("models")
+            .Description("Every registered model version, newest first.")
+            .ResolveAsync(async c => await c.Service<ModelRegistryService>().ListAsync(c.CancellationToken));
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PromoteModelPayloadType>>("promoteModel")
+            .Description("Make a registered model version the production model; the previous one is archived.")
+            .Argument<NonNullGraphType<StringGraphType>>("version")
+            .ResolveAsync(async c =>
+            {
+                try
+                {
+                    return new PromoteModelPayload(await c.Service<ModelRegistryService>().PromoteAsync(c.GetArgument<string>("version"), c.CancellationToken), []);
+                }
+                catch (DomainException ex)
+                {
+                    return new PromoteModelPayload(null, [ex]);
+                }
+            });
+    }
+}

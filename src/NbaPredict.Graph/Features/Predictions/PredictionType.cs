@@ -1,0 +1,137 @@
+using System.Globalization;
+using GraphQL;
+using GraphQL.Types;
+using NbaPredict.Core.Features;
+using NbaPredict.Core.Features.Predictions;
+using NbaPredict.Graph.Features.Games;
+using NbaPredict.Graph.Features.Players;
+using NbaPredict.Graph.Features.Teams;
+using NbaPredict.Graph.GraphQL.Schema;
+
+namespace NbaPredict.Graph.Features.Predictions;
+
+public sealed class StatType : EnumerationGraphType
+{
+    public StatType()
+    {
+        Name = "Stat";
+        Description = "A predicted box-score stat.";
+        foreach (var stat in new[] { "PTS", "REB", "AST", "FG3M", "STL", "BLK", "TOV", "MIN" })
+        {
+            Add(stat, stat);
+        }
+    }
+}
+
+public sealed class StatPredictionType : ObjectGraphType<PredictedStat>
+{
+    public StatPredictionType()
+    {
+        Name = "StatPrediction";
+        Description = "One stat's predicted value with calibrated central 80% and 95% intervals.";
+        Field<NonNullGraphType<StatType>>("stat").Resolve(c => c.Source.Stat);
+        Field("value", s => s.Value).Description("Point prediction (fit to absolute error, so close to a median).");
+        Field("lower80", s => s.Lower80);
+        Field("upper80", s => s.Upper80);
+        Field("lower95", s => s.Lower95);
+        Field("upper95", s => s.Upper95);
+    }
+}
+
+public sealed class PredictionType : ObjectGraphType<PredictionView>
+{
+    public PredictionType()
+    {
+        Name = "Prediction";
+        Description = "A player's predicted line for one game, made by one model version from history before the game's date.";
+        Interface<NodeInterface>();
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode("Prediction", c.Source.Id.ToString(CultureInfo.InvariantCulture)));
+        Field<NonNullGraphType<PlayerType>>("player").Resolve(c => c.LoadPlayer(c.Source.PlayerId));
+        Field<NonNullGraphType<GameType>>("game").Resolve(c => PlayerGameType.LoadGame(c, c.Source.GameId));
+        Field<NonNullGraphType<TeamType>>("team").Resolve(c => c.LoadTeam(c.Source.TeamId));
+        Field<NonNullGraphType<TeamType>>("opponent").Resolve(c => c.LoadTeam(c.Source.OpponentTeamId));
+        Field("home", p => p.Home);
+        Field<NonNullGraphType<CalendarDateGraphType>>("date").Resolve(c => c.Source.GameDate);
+        Field("modelVersion", p => p.ModelVersion);
+        Field("featureSchemaVersion", p => p.FeatureSchemaVersion);
+        Field("inputsHash", p => p.InputsHash).Description("SHA-256 of the feature vector the model saw.");
+        Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt.UtcDateTime);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
+    }
+}
+
+public sealed class UserErrorType : ObjectGraphType<DomainException>
+{
+    public UserErrorType()
+    {
+        Name = "UserError";
+        Description = "A request the domain refused, with a stable code (for example NO_MODEL_YET or NO_GAMES).";
+        Field("code", e => e.Code);
+        Field("message", e => e.Message);
+    }
+}
+
+public sealed record RefreshPredictionsPayload(DateOnly Date, string? ModelVersion, IReadOnlyList<PredictionView> Predictions, IReadOnlyList<DomainException> Errors);
+
+public sealed class RefreshPredictionsPayloadType : ObjectGraphType<RefreshPredictionsPayload>
+{
+    public RefreshPredictionsPayloadType()
+    {
+        Name = "RefreshPredictionsPayload";
+        Field<NonNullGraphType<CalendarDateGraphType>>("date").Resolve(c => c.Source.Date);
+        Field("modelVersion", p => p.ModelVersion, nullable: true);
+        Field<NonNullGraphType<IntGraphType>>("count").Resolve(c => c.Source.Predictions.Count);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<PredictionType>>>>("predictions").Resolve(c => c.Source.Predictions);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
+    }
+}
+
+public static class PredictionQueries
+{
+    public static void AddTo(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ConnectionType<PredictionType, PredictionView>>>("predictions")
+            .Description("Predictions of the production model. With a date, that day's slate is predicted and stored on first request.")
+            .Argument<CalendarDateGraphType>("date")
+            .Argument<IdGraphType>("gameId", "NBA game id (e.g. 0022300061) or a Game's global id.")
+            .Argument<IntGraphType>("playerNbaId")
+            .Argument<IntGraphType>("first", "Page size, 0–100; default 20.")
+            .Argument<StringGraphType>("after")
+            .ResolveAsync(async c =>
+            {
+                var page = Cursors.Page(c);
+                var date = c.GetArgument<DateOnly?>("date");
+                var gameId = GameIdArgument(c.GetArgument<string?>("gameId"));
+                var player = c.GetArgument<int?>("playerNbaId");
+                var service = c.Service<PredictionService>();
+                var all = date is { } day && gameId is null && player is null
+                    ? await service.GetOrRefreshAsync(day, c.CancellationToken)
+                    : await service.ListAsync(date, gameId, player, c.CancellationToken);
+                return Connection.From(new Page<PredictionView>(all.Skip(page.Offset).Take(page.Size).ToList(), page.Offset, all.Count));
+            });
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<RefreshPredictionsPayloadType>>("refreshPredictions")
+            .Description("Recompute and store that day's predictions with the production model.")
+            .Argument<NonNullGraphType<CalendarDateGraphType>>("date")
+            .ResolveAsync(async c =>
+            {
+                var date = c.GetArgument<DateOnly>("date");
+                try
+                {
+                    var predictions = await c.Service<PredictionService>().RefreshAsync(date, c.CancellationToken);
+                    return new RefreshPredictionsPayload(date, predictions.Count > 0 ? predictions[0].ModelVersion : null, predictions, []);
+                }
+                catch (DomainException ex)
+                {
+                    return new RefreshPredictionsPayload(date, null, [], [ex]);
+                }
+            });
+    }
+
+    /// <summary>Accepts the plain NBA game id or a Game global id.</summary>
+    private static string? GameIdArgument(string? value) =>
+        value is not null && GlobalId.TryDecode(value, out var type, out var key) && type == "Game" ? key : value;
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features.Models;
+using NbaPredict.IntegrationTests.Infrastructure;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.IntegrationTests;
+
+/// <summary>
+/// Predictions through GraphQL on a real database: "no model yet" as a typed error, then a small model trained
+/// on real slices, promoted, and used to predict and store a day's slate.
+/// </summary>
+public abstract class PredictionTests(Provider provider) : IAsyncLifetime
+{
+    // A small, fast configuration: these tests check the plumbing, not accuracy (the Ml tests and docs do that).
+    private static readonly TrainingOptions Tiny = TrainingOptions.Quick with
+    {
+        Members = [MemberKind.LightGbm, MemberKind.Linear],
+        LightGbmIterations = 20,
+        MaxTrainRows = 4_000,
+    };
+
+    private TestDatabase database = null!;
+    private NbaApp app = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync(provider);
+        app = new NbaApp(database);
+        var input = Path.Combine(database.DataDirectory, "input");
+        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 20);
+        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 20);
+        Assert.False((await app.ImportAsync(input)).AnyFileRejected);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Without_a_model_predictions_are_empty_and_refresh_is_a_typed_error()
+    {
+        var data = NbaApp.Data(await app.QueryAsync("""
+            mutation { refreshPredictions(date: "2023-11-10") { count modelVersion errors { code message } } }
+            """));
+        var list = NbaApp.Data(await app.QueryAsync("""{ predictions(date: "2023-11-10") { totalCount } models { version } }"""));
+
+        var error = Assert.Single(data["refreshPredictions"]!["errors"]!.AsArray())!;
+        Assert.Equal("NO_MODEL_YET", (string)error["code"]!);
+        Assert.Equal(0, (int)data["refreshPredictions"]!["count"]!);
+        Assert.Equal(0, (int)list["predictions"]!["totalCount"]!);
+        Assert.Empty(list["models"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_promoted_model_predicts_and_stores_the_days_slate()
+    {
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var trainer = scope.ServiceProvider.GetRequiredService<ModelTrainingService>();
+            await trainer.TrainAsync(new TrainingRequest(Promote: true, Options: Tiny));
+        }
+
+        var refreshed = NbaApp.Data(await app.QueryAsync("""
+            mutation { refreshPredictions(date: "2023-11-10") { count modelVersion errors { code } predictions { player { name } stats { stat value lower80 upper80 lower95 upper95 } } } }
+            """))["refreshPredictions"]!;
+        var listed = NbaApp.Data(await app.QueryAsync("""
+            { predictions(date: "2023-11-10", first: 100) { totalCount nodes { modelVersion game { nbaGameId } } }
+              models { version stage metrics { stat mae } }
+              games(date: "2023-11-10") { nodes { boxScore { min } predictions { player { nbaId } } } } }
+            """));
+
+        Assert.Empty(refreshed["errors"]!.AsArray());
+        var count = (int)refreshed["count"]!;
+        var played = listed["games"]!["nodes"]!.AsArray().Sum(g => g!["boxScore"]!.AsArray().Count(b => (int)b!["min"]! > 0));
+        Assert.Equal(played, count);
+        Assert.Equal(count, (int)listed["predictions"]!["totalCount"]!);
+        Assert.Equal(count, listed["games"]!["nodes"]!.AsArray().Sum(g => g!["predictions"]!.AsArray().Count));
+        foreach (var prediction in refreshed["predictions"]!.AsArray())
+        {
+            var stats = prediction!["stats"]!.AsArray();
+            Assert.Equal(["PTS", "REB", "AST", "FG3M", "STL", "BLK", "TOV", "MIN"], stats.Select(s => (string)s!["stat"]!));
+            foreach (var s in stats)
+            {
+                var (value, lo80, hi80, lo95, hi95) = ((double)s!["value"]!, (double)s["lower80"]!, (double)s["upper80"]!, (double)s["lower95"]!, (double)s["upper95"]!);
+                Assert.True(lo95 <= lo80 && lo80 <= value && value <= hi80 && hi80 <= hi95, $"intervals must nest: {s.ToJsonString()}");
+                Assert.True(lo95 >= 0, "counts are never negative");
+            }
+        }
+
+        var model = Assert.Single(listed["models"]!.AsArray())!;
+        Assert.Equal("PRODUCTION", (string)model["stage"]!);
+        Assert.Equal((string)refreshed["modelVersion"]!, (string)model["version"]!);
+        Assert.Equal(8, model["metrics"]!.AsArray().Count);
+    }
+}
+
+public sealed class SqlitePredictionTests() : PredictionTests(Provider.Sqlite);
+
+public sealed class PostgresPredictionTests() : PredictionTests(Provider.Postgres);

@@ -1,7 +1,6 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
-using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
@@ -18,7 +17,6 @@ builder.Services.AddHostedService<BundledDataImportService>();
 builder.Services.AddSingleton<ModelBootstrapStatus>();
 builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
-builder.Services.AddBananaCakePop();
 
 var app = builder.Build();
 
@@ -29,7 +27,6 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 app.MapGraphQLHttp("/graphql");
-app.MapBananaCakePop();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapGet("/health/ready", (ImportStatus import, ModelBootstrapStatus model) =>
     Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message, model = model.Message }));

@@ -60,6 +60,43 @@ public sealed class SubscriptionDeliveryTests
     }
 
     [Fact]
+    public async Task Every_event_is_resolved_in_a_fresh_service_scope_with_the_scoped_strategy()
+    {
+        await using var host = await SubscriptionTestHost.StartAsync();
+        var topic = "scope-" + Guid.NewGuid().ToString("N");
+        await using var client = await host.ConnectAsync();
+        await client.InitAsync();
+        await client.SubscribeAsync("s", "subscription($topic: String) { ticked(topic: $topic) { seq scope } }", new { topic });
+        await Eventually.TrueAsync(() => host.Bus.SubscriberCount(topic) == 1, "the subscription reached the bus");
+
+        await host.Bus.PublishAsync(topic, new Tick(topic, 1, null));
+        await host.Bus.PublishAsync(topic, new Tick(topic, 2, null));
+        var scopes = new HashSet<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var next = await client.ReceiveAsync();
+            scopes.Add(next.Payload.GetProperty("data").GetProperty("ticked").GetProperty("scope").GetString()!);
+        }
+
+        Assert.Equal(2, scopes.Count);
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_closes_sockets_with_1001()
+    {
+        await using var host = await SubscriptionTestHost.StartAsync();
+        await using var client = await host.ConnectAsync();
+        await client.InitAsync();
+        await client.SubscribeAsync("s", TickedQuery, new { topic = "shutdown" });
+
+        var stopping = host.StopAsync();
+
+        var close = await client.ExpectCloseAsync(1001);
+        Assert.Equal("Server is shutting down", close.CloseReason);
+        await stopping.WaitAsync(GraphQLWsClient.Patience);
+    }
+
+    [Fact]
     public async Task Two_app_instances_share_events_through_one_redis()
     {
         var redis = RedisTestServer.ConnectionString;

@@ -51,7 +51,8 @@ internal sealed class SubscriptionTestHost : IAsyncDisposable
         services.AddTransient<SubscriptionTestQuery>();
         services.AddTransient<SubscriptionTestMutation>();
         services.AddTransient<SubscriptionTestSubscription>();
-        services.AddGraphQL(b => b.AddSchema<SubscriptionTestSchema>().AddSystemTextJson());
+        services.AddScoped<ScopeMarker>();
+        services.AddGraphQL(b => b.AddSchema<SubscriptionTestSchema>().AddSystemTextJson().AddScopedSubscriptionExecutionStrategy());
         services.AddGraphQLInfrastructure();
         services.AddGraphQLWebSockets(configure);
         services.AddNbaEvents();
@@ -76,6 +77,8 @@ internal sealed class SubscriptionTestHost : IAsyncDisposable
     {
         return await GraphQLWsClient.ConnectAsync(WebSocketUri, subProtocol);
     }
+
+    public Task StopAsync() => app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

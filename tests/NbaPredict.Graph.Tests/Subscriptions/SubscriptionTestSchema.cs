@@ -7,6 +7,12 @@ namespace NbaPredict.Graph.Tests.Subscriptions;
 
 internal sealed record Tick(string Topic, int Seq, string? Text);
 
+/// <summary>Scoped: a new id per DI scope, so tests can see which scope resolved a field.</summary>
+internal sealed class ScopeMarker
+{
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+}
+
 internal sealed class TickType : ObjectGraphType<Tick>
 {
     public TickType()
@@ -15,6 +21,7 @@ internal sealed class TickType : ObjectGraphType<Tick>
         Field<NonNullGraphType<StringGraphType>>("topic").Resolve(c => c.Source.Topic);
         Field<NonNullGraphType<IntGraphType>>("seq").Resolve(c => c.Source.Seq);
         Field<StringGraphType>("text").Resolve(c => c.Source.Text);
+        Field<NonNullGraphType<StringGraphType>>("scope").Resolve(c => c.RequestServices!.GetRequiredService<ScopeMarker>().Id);
     }
 }
 

@@ -93,6 +93,9 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
         lifetime.Dispose();
     }
 
+    /// <summary>Closes the socket with 1001 (the host is stopping); running operations end without <c>complete</c>.</summary>
+    public void CloseForShutdown() => RequestClose((int)WebSocketCloseStatus.EndpointUnavailable, "Server is shutting down");
+
     private async Task WatchInitTimeoutAsync(CancellationToken token)
     {
         var timeout = options.ConnectionInitWaitTimeout;

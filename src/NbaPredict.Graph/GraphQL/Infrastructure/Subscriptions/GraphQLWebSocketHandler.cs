@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +32,11 @@ internal sealed class GraphQLWebSocketHandler(GraphQLWebSocketOptions options)
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(GraphQLWebSocketOptions.SubProtocol);
         using var connection = new GraphQLWebSocketConnection(socket, context, options, logger);
-        await connection.RunAsync();
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using (stopping.Register(connection.CloseForShutdown))
+        {
+            await connection.RunAsync();
+        }
     }
 
     private async Task RejectAsync(WebSocket socket, CancellationToken aborted)

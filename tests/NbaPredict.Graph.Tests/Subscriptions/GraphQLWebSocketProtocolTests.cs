@@ -277,6 +277,30 @@ public sealed class GraphQLWebSocketProtocolTests
     }
 
     [Fact]
+    public async Task Operations_beyond_the_per_connection_limit_get_an_error_message()
+    {
+        await using var host = await SubscriptionTestHost.StartAsync(o => o.MaxOperationsPerConnection = 2);
+        await using var client = await host.ConnectAsync();
+        await client.InitAsync();
+        var topic = "limit-" + Guid.NewGuid().ToString("N");
+
+        await client.SubscribeAsync("1", TickedQuery, new { topic });
+        await client.SubscribeAsync("2", TickedQuery, new { topic });
+        await Eventually.TrueAsync(() => host.Bus.SubscriberCount(topic) == 2, "two subscriptions are active");
+        await client.SubscribeAsync("3", TickedQuery, new { topic });
+
+        var error = await client.ReceiveAsync();
+        Assert.Equal("error", error.Type);
+        Assert.Equal("3", error.Id);
+        Assert.Equal("TOO_MANY_OPERATIONS", error.Payload[0].GetProperty("extensions").GetProperty("code").GetString());
+
+        await client.CompleteAsync("1");
+        await Eventually.TrueAsync(() => host.Bus.SubscriberCount(topic) == 1, "completing freed a slot");
+        await client.SubscribeAsync("3", "{ hello }");
+        Assert.Equal("next", (await client.ReceiveAsync()).Type);
+    }
+
+    [Fact]
     public async Task Second_init_closes_with_4429()
     {
         await using var host = await SubscriptionTestHost.StartAsync();

@@ -327,13 +327,26 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
             return;
         }
 
-        var operation = new Operation(id, context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope());
-        if (!operations.TryAdd(id, operation))
+        if (operations.ContainsKey(id))
         {
-            operation.Dispose();
             RequestClose(SubscriberAlreadyExists, Truncate($"Subscriber for {id} already exists", 120));
             return;
         }
+
+        if (operations.Count >= options.MaxOperationsPerConnection)
+        {
+            var error = new ExecutionError($"At most {options.MaxOperationsPerConnection} operations can run at once on one connection.")
+            {
+                Code = "TOO_MANY_OPERATIONS",
+            };
+            using var document = JsonDocument.Parse(serializer.Serialize(new ExecutionResult(error)));
+            Send(Encode("error", id, document.RootElement.GetProperty("errors").GetRawText()), isNext: false, operation: null);
+            return;
+        }
+
+        // Only this loop adds operations, so the check above still holds.
+        var operation = new Operation(id, context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope());
+        operations[id] = operation;
 
         var query = queryElement.GetString()!;
         _ = Task.Run(() => ExecuteAsync(operation, query, operationName, variables, extensions), CancellationToken.None);
@@ -471,7 +484,15 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
             return;
         }
 
-        if (!outgoing.Enqueue(new OutgoingMessage(body, isNext, operation), out var overflow) && overflow)
+        var droppedBefore = outgoing.Dropped;
+        if (outgoing.Enqueue(new OutgoingMessage(body, isNext, operation), out var overflow))
+        {
+            if (droppedBefore == 0 && outgoing.Dropped > 0)
+            {
+                LogSlowClient(logger, context.TraceIdentifier, options.MaxPendingMessages);
+            }
+        }
+        else if (overflow)
         {
             LogOverflow(logger, context.TraceIdentifier);
             RequestClose((int)WebSocketCloseStatus.PolicyViolation, "Client is not reading");
@@ -619,6 +640,9 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in GraphQL operation {OperationId} on WebSocket connection {RequestId} at {Path}.")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string operationId, string requestId, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket connection {RequestId} reads slower than events arrive; its oldest queued messages are dropped (limit {Limit}).")]
+    private static partial void LogSlowClient(ILogger logger, string requestId, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket connection {RequestId} does not read its messages; closing it.")]
     private static partial void LogOverflow(ILogger logger, string requestId);

@@ -22,6 +22,12 @@ public sealed class GraphQLWebSocketOptions
     /// </summary>
     public int MaxPendingMessages { get; set; } = 256;
 
+    /// <summary>
+    /// Operations one socket may run at the same time. A <c>subscribe</c> beyond that is answered with an
+    /// <c>error</c> message (code <c>TOO_MANY_OPERATIONS</c>) and not executed. Default 100.
+    /// </summary>
+    public int MaxOperationsPerConnection { get; set; } = 100;
+
     /// <summary>Largest accepted client message in bytes; larger ones close the socket with 1009. Default 256 KiB.</summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;
 

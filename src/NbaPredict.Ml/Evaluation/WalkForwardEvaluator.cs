@@ -4,8 +4,11 @@ using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.Ml.Evaluation;
 
-/// <summary>One evaluated player-game: the actual line and the predicted stats with intervals.</summary>
-public readonly record struct EvaluatedRow(PlayerGameRecord Actual, ReadOnlyMemory<StatPrediction> Predictions, bool HadHistory);
+/// <summary>
+/// One evaluated player-game: the actual line, the predicted stats with intervals, and the last-10-game mean of
+/// each stat as of that game (the baseline), in the same order as the predictions.
+/// </summary>
+public readonly record struct EvaluatedRow(PlayerGameRecord Actual, ReadOnlyMemory<StatPrediction> Predictions, ReadOnlyMemory<float> Last10Baselines, bool HadHistory);
 
 /// <summary>Result of a walk-forward evaluation: metrics on rows whose player had history, and on all rows.</summary>
 public sealed record WalkForwardResult(
@@ -65,6 +68,7 @@ public static class WalkForwardEvaluator
 
                 store.Featurize(PlayerGameQuery.From(record), features);
                 var predictions = new StatPrediction[stats.Count];
+                var baselines = new float[stats.Count];
                 bundle.Predict(features, predictions);
                 var hadHistory = features[hasHistoryColumn] > 0;
                 rows++;
@@ -74,6 +78,7 @@ public static class WalkForwardEvaluator
                     var p = predictions[i];
                     var (season, last10, ewma) = baselineColumns[p.Stat];
                     var actual = StatKinds.Get(record, p.Stat);
+                    baselines[i] = features[last10];
                     all[p.Stat].Add(actual, p.Value, p.Lo80, p.Hi80, p.Lo95, p.Hi95, features[season], features[last10], features[ewma]);
                     if (hadHistory)
                     {
@@ -81,7 +86,7 @@ public static class WalkForwardEvaluator
                     }
                 }
 
-                onRow?.Invoke(new EvaluatedRow(record, predictions, hadHistory));
+                onRow?.Invoke(new EvaluatedRow(record, predictions, baselines, hadHistory));
             }
 
             store.IngestDay(day);

@@ -26,6 +26,7 @@ internal static class EvaluateCommand
         var predictionsOut = options.Required("predictions-out");
         var metricsOut = options.Optional("metrics-out");
         var version = options.Optional("model");
+        var reportDirectory = options.Optional("report");
         options.RejectUnknown();
         if (!Directory.Exists(directory))
         {
@@ -85,6 +86,7 @@ internal static class EvaluateCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = Math.Max(console.Profile.Width, 120);
         var temporary = predictionsOut + ".partial";
+        var report = reportDirectory is null ? null : new Reports.EvaluationReport();
         WalkForwardResult result = null!;
         await using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)) { NewLine = "\n" })
         {
@@ -95,7 +97,11 @@ internal static class EvaluateCommand
                 .Start(context =>
                 {
                     var task = context.AddTask($"walk forward with {Markup.Escape(model.Version)}", maxValue: 1);
-                    result = WalkForwardEvaluator.Run(bundle, history, evaluated, row => WriteRow(writer, row), (done, total) =>
+                    result = WalkForwardEvaluator.Run(bundle, history, evaluated, row =>
+                    {
+                        WriteRow(writer, row);
+                        report?.Add(row);
+                    }, (done, total) =>
                     {
                         task.MaxValue = total;
                         task.Value = done;
@@ -110,6 +116,13 @@ internal static class EvaluateCommand
             var json = JsonSerializer.Serialize(MetricsDocument(model.Version, model.FeatureSchemaVersion, directory, result), IndentedJson);
             await File.WriteAllTextAsync(metricsOut + ".partial", json);
             File.Move(metricsOut + ".partial", metricsOut, overwrite: true);
+        }
+
+        if (report is not null)
+        {
+            var command = $"dotnet run --project src/NbaPredict.Workers -- evaluate --data {directory} --predictions-out {predictionsOut}" +
+                (metricsOut is null ? string.Empty : $" --metrics-out {metricsOut}") + $" --report {reportDirectory}";
+            report.Write(reportDirectory!, command, model.Version, result);
         }
 
         var table = new Table().AddColumns("stat", "MAE", "season MAE", "last-10 MAE", "EWMA MAE", "vs last-10", "cov 80%", "cov 95%");

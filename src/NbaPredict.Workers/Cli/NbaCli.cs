@@ -15,8 +15,9 @@ public static class NbaCli
           import --data DIR [--skip-unchanged]   import every *.csv / *.csv.gz box-score file in DIR (idempotent)
           train [--promote] [--holdout-season S] [--quick]
                                    train the ensemble on the imported data and register it; --promote makes it production
-          evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION]
-                                   walk forward through DIR with the production model, never retraining
+          evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR]
+                                   walk forward through DIR with the production model, never retraining;
+                                   --report writes evaluation.md and its charts into DIR
         configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
         """;
 

@@ -2,6 +2,7 @@ using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
 using NbaPredict.Graph.GraphQL.Infrastructure;
+using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
 
@@ -27,6 +28,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 app.MapGraphQLHttp("/graphql");
+app.MapGraphQLWebSockets("/graphql");
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapGet("/health/ready", (ImportStatus import, ModelBootstrapStatus model) =>
     Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message, model = model.Message }));

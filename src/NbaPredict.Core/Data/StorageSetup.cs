@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NbaPredict.Core.Events;
 using NbaPredict.Core.Import;
 
 namespace NbaPredict.Core.Data;
@@ -35,6 +36,8 @@ public static class StorageSetup
         services.TryAddScoped<Features.Models.ModelTrainingService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Features.Predictions.ProductionModel>();
+        // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.
+        services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();
         return services;
     }

@@ -11,7 +11,7 @@ using NbaPredict.Core.Import;
 namespace NbaPredict.IntegrationTests.Infrastructure;
 
 /// <summary>The real API (Program) on a real database, with the SQL it sends counted.</summary>
-public sealed class NbaApp(TestDatabase database) : WebApplicationFactory<Program>
+public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraConfiguration = null) : WebApplicationFactory<Program>
 {
     public SqlCommandCounter SqlCommands { get; } = new();
 
@@ -20,12 +20,13 @@ public sealed class NbaApp(TestDatabase database) : WebApplicationFactory<Progra
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        foreach (var (key, value) in Database.Configuration)
+        var configuration = Database.Configuration.Concat(extraConfiguration ?? new Dictionary<string, string?>()).ToList();
+        foreach (var (key, value) in configuration)
         {
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Database.Configuration));
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(configuration));
         builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(SqlCommands));
     }
 

@@ -8,7 +8,7 @@ namespace NbaPredict.Core.Features.Models;
 /// The model registry: artifacts live under <c>NBAPREDICT_DATA_DIR/models/&lt;version&gt;</c>, metadata in the
 /// database. Exactly one version is in production at a time; promoting archives the previous one.
 /// </summary>
-public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings, Predictions.ProductionModel production)
+public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings, Predictions.ProductionModel production, Events.IEventBus events)
 {
     public string ModelsDirectory => Path.Combine(settings.DataDirectory, "models");
 
@@ -42,6 +42,7 @@ public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> context
     {
         var promoted = await PromoteInRegistryAsync(version, cancellationToken);
         await production.RefreshAsync(force: true, cancellationToken);
+        await events.PublishAsync(Events.Topics.ModelPromoted, promoted, cancellationToken);
         return promoted;
     }
 

@@ -19,6 +19,7 @@ public sealed class PredictionService(
     IDbContextFactory<NbaDbContext> contexts,
     HistoryLoader history,
     ProductionModel production,
+    Events.IEventBus events,
     TimeProvider time)
 {
     /// <summary>How many of a team's recent games define its expected roster for a game not yet played.</summary>
@@ -42,7 +43,9 @@ public sealed class PredictionService(
         var (store, _) = await Task.Run(() => FeatureStore.BuildHistorical(prior), cancellationToken);
         var predictions = Predict(model, store, slate);
         await StoreAsync(predictions, model.Version.Version, date, cancellationToken);
-        return await ListAsync(date, null, null, cancellationToken);
+        var stored = await ListAsync(date, null, null, cancellationToken);
+        await PublishAsync(stored, cancellationToken);
+        return stored;
     }
 
     /// <summary>Stored predictions of the production model (or, before one exists, none) matching the filters.</summary>
@@ -154,6 +157,17 @@ public sealed class PredictionService(
         }
 
         return slate;
+    }
+
+    /// <summary>Publishes each prediction to everyone, to its game's and to its player's subscribers.</summary>
+    private async Task PublishAsync(IReadOnlyList<PredictionView> predictions, CancellationToken cancellationToken)
+    {
+        foreach (var prediction in predictions)
+        {
+            await events.PublishAsync(Events.Topics.Predictions, prediction, cancellationToken);
+            await events.PublishAsync(Events.Topics.PredictionsForGame(prediction.GameId), prediction, cancellationToken);
+            await events.PublishAsync(Events.Topics.PredictionsForPlayer(prediction.PlayerId), prediction, cancellationToken);
+        }
     }
 
     private List<StoredPrediction> Predict(LoadedModel model, FeatureStore store, IReadOnlyList<SlateEntry> slate)

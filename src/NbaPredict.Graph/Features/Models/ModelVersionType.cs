@@ -95,6 +95,13 @@ public static class ModelQueries
             .ResolveAsync(async c => await c.Service<ModelRegistryService>().ListAsync(c.CancellationToken));
     }
 
+    public static void AddSubscriptions(ObjectGraphType subscription)
+    {
+        subscription.Field<NonNullGraphType<ModelVersionType>, ModelVersion>("modelPromoted")
+            .Description("A model version that has just become the production model.")
+            .ResolveStream(c => c.Service<NbaPredict.Core.Events.IEventBus>().Subscribe<ModelVersion>(NbaPredict.Core.Events.Topics.ModelPromoted));
+    }
+
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<PromoteModelPayloadType>>("promoteModel")

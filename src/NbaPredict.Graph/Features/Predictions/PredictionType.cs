@@ -131,6 +131,29 @@ public static class PredictionQueries
             });
     }
 
+    public static void AddSubscriptions(ObjectGraphType subscription)
+    {
+        subscription.Field<NonNullGraphType<PredictionType>, PredictionView>("predictionUpdated")
+            .Description("Predictions as they are made or refreshed, optionally only for one game and/or one player.")
+            .Argument<IdGraphType>("gameId", "NBA game id or a Game's global id.")
+            .Argument<IntGraphType>("playerNbaId")
+            .ResolveStream(c =>
+            {
+                var bus = c.Service<NbaPredict.Core.Events.IEventBus>();
+                var gameId = GameIdArgument(c.GetArgument<string?>("gameId"));
+                var player = c.GetArgument<int?>("playerNbaId");
+                if (player is { } playerId)
+                {
+                    var stream = bus.Subscribe<PredictionView>(NbaPredict.Core.Events.Topics.PredictionsForPlayer(playerId));
+                    return gameId is null ? stream : new FilteredObservable<PredictionView>(stream, p => p.GameId == gameId);
+                }
+
+                return gameId is null
+                    ? bus.Subscribe<PredictionView>(NbaPredict.Core.Events.Topics.Predictions)
+                    : bus.Subscribe<PredictionView>(NbaPredict.Core.Events.Topics.PredictionsForGame(gameId));
+            });
+    }
+
     /// <summary>Accepts the plain NBA game id or a Game global id.</summary>
     private static string? GameIdArgument(string? value) =>
         value is not null && GlobalId.TryDecode(value, out var type, out var key) && type == "Game" ? key : value;

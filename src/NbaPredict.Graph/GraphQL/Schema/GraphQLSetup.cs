@@ -1,5 +1,6 @@
 using GraphQL;
 using NbaPredict.Graph.GraphQL.Infrastructure;
+using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.Features.Games;
 using NbaPredict.Graph.Features.Players;
 using NbaPredict.Graph.Features.Teams;
@@ -19,6 +20,7 @@ public static class GraphQLSetup
         services.AddGraphQL(b => b
             .AddSchema<NbaSchema>()
             .AddSystemTextJson()
+            .AddScopedSubscriptionExecutionStrategy()
             .UseMiddleware<DomainErrorMiddleware>()
             .AddFederation("2.3")
             .AddComplexityAnalyzer(o =>
@@ -30,6 +32,7 @@ public static class GraphQLSetup
             })
             .AddGraphTypes(typeof(NbaSchema).Assembly));
         services.AddGraphQLInfrastructure();
+        services.AddGraphQLWebSockets();
         return services;
     }
 }

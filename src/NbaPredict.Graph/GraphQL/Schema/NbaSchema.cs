@@ -33,6 +33,17 @@ public sealed class MutationType : ObjectGraphType
     }
 }
 
+/// <summary>The root subscription, served over WebSocket (graphql-transport-ws).</summary>
+public sealed class SubscriptionType : ObjectGraphType
+{
+    public SubscriptionType()
+    {
+        Name = "Subscription";
+        PredictionQueries.AddSubscriptions(this);
+        ModelQueries.AddSubscriptions(this);
+    }
+}
+
 public sealed class NbaSchema : global::GraphQL.Types.Schema
 {
     public NbaSchema(IServiceProvider services)
@@ -40,6 +51,7 @@ public sealed class NbaSchema : global::GraphQL.Types.Schema
     {
         Query = services.GetRequiredService<QueryType>();
         Mutation = services.GetRequiredService<MutationType>();
+        Subscription = services.GetRequiredService<SubscriptionType>();
         RegisterTypeMapping(typeof(DateOnly), typeof(CalendarDateGraphType));
         Description = "NbaPredict: real NBA box scores and next-game predictions. Source: NBA.com/Stats via AntBap23/Nba-Data-and-Analytics-Engineering-Project.";
     }

@@ -1,0 +1,115 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Events;
+using NbaPredict.Core.Features.Models;
+using NbaPredict.IntegrationTests.Infrastructure;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.IntegrationTests;
+
+/// <summary>
+/// Two API instances on one PostgreSQL and one real Redis: refreshPredictions on instance A reaches a
+/// graphql-transport-ws subscriber on instance B.
+/// </summary>
+public sealed class SubscriptionTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private TestDatabase database = null!;
+    private NbaApp instanceA = null!;
+    private NbaApp instanceB = null!;
+
+    public async Task InitializeAsync()
+    {
+        var redis = Environment.GetEnvironmentVariable(TestEnvironment.RedisVariable);
+        Assert.False(string.IsNullOrWhiteSpace(redis), $"{TestEnvironment.RedisVariable} is not set: run the tests with ./build.sh test");
+        database = await TestDatabase.CreateAsync(Provider.Postgres);
+        var shared = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis };
+        instanceA = new NbaApp(database, shared);
+        instanceB = new NbaApp(database, shared);
+        var input = Path.Combine(database.DataDirectory, "input");
+        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 15);
+        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 15);
+        Assert.False((await instanceA.ImportAsync(input)).AnyFileRejected);
+        await using var scope = instanceA.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(
+            Promote: true,
+            Options: TrainingOptions.Quick with { Members = [MemberKind.LightGbm, MemberKind.Linear], LightGbmIterations = 20, MaxTrainRows = 3_000 }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await instanceA.DisposeAsync();
+        await instanceB.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Refresh_on_instance_A_reaches_a_subscriber_on_instance_B()
+    {
+        var game = NbaApp.Data(await instanceB.QueryAsync("""{ games(date: "2023-11-08", first: 1) { nodes { nbaGameId } } }"""))["games"]!["nodes"]![0]!;
+        var gameId = (string)game["nbaGameId"]!;
+        using var socket = await ConnectAsync(instanceB);
+        await SendAsync(socket, new { type = "connection_init", payload = new { } });
+        Assert.Equal("connection_ack", (string)(await ReceiveAsync(socket))["type"]!);
+        await SendAsync(socket, new
+        {
+            id = "1",
+            type = "subscribe",
+            payload = new { query = "subscription($g: ID) { predictionUpdated(gameId: $g) { game { nbaGameId } player { name } stats { stat value } } }", variables = new { g = gameId } },
+        });
+        if (instanceB.Services.GetRequiredService<IEventBus>() is RedisEventBus redisBus)
+        {
+            await redisBus.WhenSubscribedAsync(Topics.PredictionsForGame(gameId)).WaitAsync(Patience);
+        }
+        else
+        {
+            Assert.Fail("instance B should use the Redis event bus when ConnectionStrings:Redis is set");
+        }
+
+        var refresh = NbaApp.Data(await instanceA.QueryAsync("""mutation { refreshPredictions(date: "2023-11-08") { count errors { code } } }"""))["refreshPredictions"]!;
+        Assert.Empty(refresh["errors"]!.AsArray());
+
+        var next = await ReceiveAsync(socket);
+        Assert.Equal("next", (string)next["type"]!);
+        Assert.Equal("1", (string)next["id"]!);
+        var prediction = next["payload"]!["data"]!["predictionUpdated"]!;
+        Assert.Equal(gameId, (string)prediction["game"]!["nbaGameId"]!);
+        Assert.Equal(8, prediction["stats"]!.AsArray().Count);
+    }
+
+    private static async Task<WebSocket> ConnectAsync(WebApplicationFactory<Program> app)
+    {
+        var client = app.Server.CreateWebSocketClient();
+        client.SubProtocols.Add("graphql-transport-ws");
+        using var timeout = new CancellationTokenSource(Patience);
+        return await client.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), timeout.Token);
+    }
+
+    private static async Task SendAsync(WebSocket socket, object message)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, timeout.Token);
+    }
+
+    private static async Task<JsonObject> ReceiveAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var buffer = new byte[64 * 1024];
+        using var text = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
+            text.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return JsonNode.Parse(Encoding.UTF8.GetString(text.ToArray()))!.AsObject();
+    }
+}

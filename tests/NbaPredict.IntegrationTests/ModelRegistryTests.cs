@@ -2,12 +2,21 @@ using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Models;
+using NbaPredict.Core.Features.Predictions;
 using NbaPredict.IntegrationTests.Infrastructure;
+using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.IntegrationTests;
 
 public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
 {
+    private static readonly TrainingOptions Tiny = TrainingOptions.Quick with
+    {
+        Members = [MemberKind.LightGbm, MemberKind.Linear],
+        LightGbmIterations = 10,
+        MaxTrainRows = 2_000,
+    };
+
     private TestDatabase database = null!;
     private NbaApp app = null!;
 
@@ -15,7 +24,10 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
     {
         database = await TestDatabase.CreateAsync(provider);
         app = new NbaApp(database);
-        _ = app.Services;
+        var input = Path.Combine(database.DataDirectory, "input");
+        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 8);
+        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 8);
+        Assert.False((await app.ImportAsync(input)).AnyFileRejected);
     }
 
     public async Task DisposeAsync()
@@ -24,58 +36,59 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
         await database.DisposeAsync();
     }
 
-    private static ModelVersion NewModel(ModelRegistryService registry, string version)
+    private async Task<ModelVersion> TrainAsync()
     {
-        var model = new ModelVersion
-        {
-            Version = version,
-            CreatedAt = DateTimeOffset.UtcNow,
-            FeatureSchemaVersion = "test-schema",
-            TrainFrom = new DateOnly(2015, 10, 1),
-            TrainTo = new DateOnly(2022, 6, 30),
-            CalibrationFrom = new DateOnly(2022, 10, 1),
-            CalibrationTo = new DateOnly(2023, 6, 30),
-            TrainingRows = 1000,
-            DataHash = new string('a', 64),
-            ArtifactPath = version,
-            HyperparametersJson = "{}",
-            MetricsJson = "{}",
-        };
-        Directory.CreateDirectory(registry.ArtifactDirectory(model));
-        return model;
+        await using var scope = app.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Options: Tiny))).Model;
     }
 
     [Fact]
-    public async Task Promoting_archives_the_previous_production_model()
+    public async Task Promoting_archives_the_previous_production_model_and_swaps_the_served_one()
     {
+        var first = await TrainAsync();
+        var second = await TrainAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
-        await registry.RegisterAsync(NewModel(registry, "m1"));
-        await registry.RegisterAsync(NewModel(registry, "m2"));
+        var served = app.Services.GetRequiredService<ProductionModel>();
 
         Assert.Null(await registry.GetProductionAsync());
-        await registry.PromoteAsync("m1");
-        Assert.Equal("m1", (await registry.GetProductionAsync())!.Version);
-        await registry.PromoteAsync("m2");
+        await registry.PromoteAsync(first.Version);
+        Assert.Equal(first.Version, served.Current!.Version.Version);
+        await registry.PromoteAsync(second.Version);
 
         var all = await registry.ListAsync();
-        Assert.Equal(ModelStage.Production, all.Single(m => m.Version == "m2").Stage);
-        Assert.Equal(ModelStage.Archived, all.Single(m => m.Version == "m1").Stage);
+        Assert.Equal(ModelStage.Production, all.Single(m => m.Version == second.Version).Stage);
+        Assert.Equal(ModelStage.Archived, all.Single(m => m.Version == first.Version).Stage);
         Assert.Single(all, m => m.Stage == ModelStage.Production);
+        Assert.Equal(second.Version, served.Current!.Version.Version);
     }
 
     [Fact]
-    public async Task Unknown_versions_and_duplicates_are_domain_errors()
+    public async Task A_model_whose_artifact_cannot_be_loaded_is_refused_and_production_is_unchanged()
+    {
+        var good = await TrainAsync();
+        var broken = await TrainAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
+        await registry.PromoteAsync(good.Version);
+        File.Delete(Path.Combine(registry.ArtifactDirectory(broken), "manifest.json"));
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => registry.PromoteAsync(broken.Version));
+
+        Assert.Equal("MODEL_ARTIFACT_INVALID", refused.Code);
+        Assert.Equal(good.Version, (await registry.GetProductionAsync())!.Version);
+        Assert.Equal(ModelStage.Candidate, (await registry.GetAsync(broken.Version))!.Stage);
+    }
+
+    [Fact]
+    public async Task Unknown_versions_are_domain_errors()
     {
         await using var scope = app.Services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
-        await registry.RegisterAsync(NewModel(registry, "m1"));
 
         var missing = await Assert.ThrowsAsync<DomainException>(() => registry.PromoteAsync("nope"));
-        var duplicate = await Assert.ThrowsAsync<DomainException>(() => registry.RegisterAsync(NewModel(registry, "m1")));
 
         Assert.Equal("MODEL_NOT_FOUND", missing.Code);
-        Assert.Equal("MODEL_VERSION_EXISTS", duplicate.Code);
     }
 }
 

@@ -40,8 +40,12 @@ public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> context
     /// <summary>Makes <paramref name="version"/> the production model and starts serving it in this process.</summary>
     public async Task<ModelVersion> PromoteAsync(string version, CancellationToken cancellationToken = default)
     {
+        var candidate = await GetAsync(version, cancellationToken)
+            ?? throw new DomainException("MODEL_NOT_FOUND", $"no model version '{version}' in the registry");
+        // Load first: a model that cannot be served is refused before the registry changes.
+        var bundle = await Predictions.ProductionModel.LoadBundleAsync(ArtifactDirectory(candidate), version, cancellationToken);
         var promoted = await PromoteInRegistryAsync(version, cancellationToken);
-        await production.RefreshAsync(force: true, cancellationToken);
+        production.Serve(promoted, bundle);
         await events.PublishAsync(Events.Topics.ModelPromoted, promoted, cancellationToken);
         return promoted;
     }

@@ -36,6 +36,33 @@ public sealed class ProductionModel(IServiceScopeFactory scopes, TimeProvider ti
         return current;
     }
 
+    /// <summary>
+    /// Loads and checks a model's artifact without serving it, so a promotion can be refused before the registry
+    /// changes: a missing or corrupt artifact, or one built for other features, is a domain error.
+    /// </summary>
+    public static async Task<ModelBundle> LoadBundleAsync(string directory, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.Run(() => ModelBundle.Load(directory), cancellationToken);
+        }
+        catch (FeatureSchemaMismatchException ex)
+        {
+            throw new DomainException("MODEL_SCHEMA_MISMATCH", $"model '{version}' was built for another feature schema: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new DomainException("MODEL_ARTIFACT_INVALID", $"model '{version}' has no loadable artifact at '{directory}': {ex.Message}");
+        }
+    }
+
+    /// <summary>Starts serving an already loaded model at once (used right after a promotion in this process).</summary>
+    public void Serve(ModelVersion version, ModelBundle bundle)
+    {
+        current = new LoadedModel(version, bundle);
+        lastCheck = time.GetUtcNow();
+    }
+
     /// <summary>Loads the registry's production model if it differs from the one held; call after promoting.</summary>
     public async Task RefreshAsync(bool force = true, CancellationToken cancellationToken = default)
     {
@@ -56,16 +83,15 @@ public sealed class ProductionModel(IServiceScopeFactory scopes, TimeProvider ti
                 return;
             }
 
-            var directory = registry.ArtifactDirectory(production);
             try
             {
-                var bundle = await Task.Run(() => ModelBundle.Load(directory), cancellationToken);
+                var bundle = await LoadBundleAsync(registry.ArtifactDirectory(production), production.Version, cancellationToken);
                 current = new LoadedModel(production, bundle);
                 logger.LogInformation("Serving model {Version} (feature schema {Schema})", production.Version, production.FeatureSchemaVersion);
             }
-            catch (FeatureSchemaMismatchException ex)
+            catch (DomainException ex)
             {
-                // Keep serving the model we have; a model built for other features must never be used.
+                // Keep serving the model we have; a model that cannot be loaded or was built for other features is never used.
                 logger.LogError("Refusing production model {Version}: {Reason}", production.Version, ex.Message);
             }
         }

@@ -16,6 +16,7 @@
 # Exported to the tests (see docs/decisions/0002-test-infrastructure.md):
 #   NBAPREDICT_TEST_POSTGRES  Npgsql connection string to the throwaway server (superuser "postgres")
 #   NBAPREDICT_TEST_REDIS     StackExchange.Redis configuration "127.0.0.1:<port>"
+#   NBAPREDICT_CHROMIUM       Chromium for the browser test (apt package chromium, installed when missing)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -100,20 +101,34 @@ free_port() {
   return 1
 }
 
-ensure_redis() {
-  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
-    return 0
+# Test prerequisites from apt: redis-server, and chromium for the GraphQL IDE browser test
+# (tests/NbaPredict.IntegrationTests/Ide), which drives the system Chromium and never downloads a browser.
+ensure_prerequisites() {
+  local missing=()
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    missing+=(redis-server)
   fi
-  log "redis-server not found, installing it with apt-get"
-  local sudo=()
-  if ! is_root; then
-    command -v sudo >/dev/null 2>&1 || die "redis-server is missing and we are not root (no sudo); install redis-server"
-    sudo=(sudo -n)
+  if [[ -z "${NBAPREDICT_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+    missing+=(chromium)
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]+"${sudo[@]}"}" apt-get update </dev/null
-  "${sudo[@]+"${sudo[@]}"}" apt-get install -y --no-install-recommends redis-server </dev/null
+  if ((${#missing[@]})); then
+    log "${missing[*]} not found, installing with apt-get"
+    local sudo=()
+    if ! is_root; then
+      command -v sudo >/dev/null 2>&1 || die "${missing[*]} missing and we are not root (no sudo); install ${missing[*]}"
+      sudo=(sudo -n)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]+"${sudo[@]}"}" apt-get update </dev/null
+    "${sudo[@]+"${sudo[@]}"}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+  fi
   command -v redis-server >/dev/null 2>&1 || die "redis-server still not on PATH after apt-get install"
+  export NBAPREDICT_CHROMIUM="${NBAPREDICT_CHROMIUM:-$(command -v chromium || true)}"
+  if [[ -n "$NBAPREDICT_CHROMIUM" ]]; then
+    log "NBAPREDICT_CHROMIUM=$NBAPREDICT_CHROMIUM"
+  else
+    warn "chromium still not on PATH after apt-get install: the GraphQL IDE browser test will fail"
+  fi
 }
 
 find_pg_bin() {
@@ -417,7 +432,7 @@ do_test() {
   fi
 
   # 2. servers
-  ensure_redis
+  ensure_prerequisites
   find_pg_bin
   TMP_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/nbapredict-test.XXXXXX")"
   chmod 755 "$TMP_ROOT"

@@ -1,6 +1,7 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
@@ -18,6 +19,7 @@ builder.Services.AddHostedService<BundledDataImportService>();
 builder.Services.AddSingleton<ModelBootstrapStatus>();
 builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
+builder.Services.AddBananaCakePop();
 
 var app = builder.Build();
 
@@ -29,6 +31,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
+app.MapBananaCakePop();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
 app.MapGet("/health/ready", (ImportStatus import, ModelBootstrapStatus model) =>
     Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message, model = model.Message }));

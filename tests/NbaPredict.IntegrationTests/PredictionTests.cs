@@ -89,6 +89,27 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
             }
         }
 
+        const string whatIf = """
+            mutation($date: Date!, $opponent: String!) {
+              predict(input: { playerNbaId: 201939, opponent: $opponent, home: true, date: $date }) {
+                prediction { player { name } team { abbreviation } opponent { abbreviation } stats { stat value lower80 upper80 } }
+                errors { code message }
+              }
+            }
+            """;
+        var future = NbaApp.Data(await app.QueryAsync(whatIf, new { date = "2023-12-25", opponent = "LAL" }))["predict"]!;
+        var past = NbaApp.Data(await app.QueryAsync(whatIf, new { date = "2023-11-10", opponent = "BOS" }))["predict"]!;
+        var ownTeam = NbaApp.Data(await app.QueryAsync(whatIf, new { date = "2023-12-25", opponent = "GSW" }))["predict"]!;
+        var unknown = NbaApp.Data(await app.QueryAsync(whatIf, new { date = "2023-12-25", opponent = "XYZ" }))["predict"]!;
+        Assert.Empty(future["errors"]!.AsArray());
+        Assert.Equal("GSW", (string)future["prediction"]!["team"]!["abbreviation"]!);
+        Assert.Equal("LAL", (string)future["prediction"]!["opponent"]!["abbreviation"]!);
+        Assert.InRange((double)future["prediction"]!["stats"]![0]!["value"]!, 10, 45);
+        Assert.Empty(past["errors"]!.AsArray());
+        Assert.Equal("INVALID_OPPONENT", (string)ownTeam["errors"]![0]!["code"]!);
+        Assert.Equal("UNKNOWN_TEAM", (string)unknown["errors"]![0]!["code"]!);
+        Assert.Null(unknown["prediction"]);
+
         var model = Assert.Single(listed["models"]!.AsArray())!;
         Assert.Equal("PRODUCTION", (string)model["stage"]!);
         Assert.Equal((string)refreshed["modelVersion"]!, (string)model["version"]!);

@@ -36,6 +36,7 @@ public static class StorageSetup
         services.TryAddScoped<Features.Models.ModelTrainingService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Features.Predictions.ProductionModel>();
+        services.TryAddSingleton<Features.Predictions.LiveFeatureStore>();
         // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.
         services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();

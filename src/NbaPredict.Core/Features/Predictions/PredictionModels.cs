@@ -27,6 +27,9 @@ public sealed record PredictionView(
         PredictionStats.Parse(p.StatsJson));
 }
 
+/// <summary>A hypothetical line (no stored game): who, against whom, where, when, and the predicted stats.</summary>
+public sealed record WhatIfPrediction(int PlayerId, int TeamId, int OpponentTeamId, bool Home, DateOnly Date, string ModelVersion, IReadOnlyList<PredictedStat> Stats);
+
 public static class PredictionStats
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -19,6 +19,7 @@ public sealed class PredictionService(
     IDbContextFactory<NbaDbContext> contexts,
     HistoryLoader history,
     ProductionModel production,
+    LiveFeatureStore live,
     Events.IEventBus events,
     TimeProvider time)
 {
@@ -46,6 +47,52 @@ public sealed class PredictionService(
         var stored = await ListAsync(date, null, null, cancellationToken);
         await PublishAsync(stored, cancellationToken);
         return stored;
+    }
+
+    /// <summary>
+    /// A what-if: the player's line against <paramref name="opponentCode"/> on <paramref name="date"/>, home or away,
+    /// from history strictly before that date. Not stored: no such game exists to score it against.
+    /// </summary>
+    public async Task<WhatIfPrediction> PredictWhatIfAsync(int playerId, string opponentCode, bool home, DateOnly date, CancellationToken cancellationToken = default)
+    {
+        var model = await production.GetAsync(cancellationToken)
+            ?? throw new DomainException("NO_MODEL_YET", "no production model yet: predictions appear once the first model is trained and promoted");
+        var opponent = NbaTeams.FindByCode(opponentCode.Trim())
+            ?? throw new DomainException("UNKNOWN_TEAM", $"opponent '{opponentCode}' is not an NBA team abbreviation such as BOS or GSW");
+        await using var db = contexts.CreateDbContext();
+        var lastGame = await db.PlayerGames.AsNoTracking()
+            .Where(pg => pg.PlayerId == playerId && pg.GameDate < date)
+            .OrderByDescending(pg => pg.GameDate).Select(pg => new { pg.TeamId }).FirstOrDefaultAsync(cancellationToken);
+        var player = await db.Players.AsNoTracking().FirstOrDefaultAsync(p => p.Id == playerId, cancellationToken);
+        if (player is null && lastGame is null)
+        {
+            throw new DomainException("UNKNOWN_PLAYER", $"no player with NBA id {playerId}");
+        }
+
+        var teamId = lastGame?.TeamId ?? player!.CurrentTeamId
+            ?? throw new DomainException("UNKNOWN_TEAM", $"player {playerId} has no team before {date:yyyy-MM-dd}");
+        if (teamId == opponent.Id)
+        {
+            throw new DomainException("INVALID_OPPONENT", $"player {playerId} plays for {opponent.Abbreviation} on that date; choose another opponent");
+        }
+
+        var query = new PlayerGameQuery(playerId, Code(teamId), opponent.Abbreviation, home, date);
+        var stats = new StatPrediction[model.Bundle.Stats.Count];
+        var features = new float[FeatureSchema.Count];
+        var predicted = await live.UseAsync(date, store =>
+        {
+            store.Featurize(query, features);
+            return features;
+        }, cancellationToken);
+        if (predicted is null)
+        {
+            var prior = await history.LoadAsync(before: date, cancellationToken);
+            var (store, _) = await Task.Run(() => FeatureStore.BuildHistorical(prior), cancellationToken);
+            store.Featurize(query, features);
+        }
+
+        model.Bundle.Predict(features, stats);
+        return new WhatIfPrediction(playerId, teamId, opponent.Id, home, date, model.Version.Version, PredictionStats.Parse(PredictionStats.Serialize(stats)));
     }
 
     /// <summary>Stored predictions of the production model (or, before one exists, none) matching the filters.</summary>

@@ -86,6 +86,47 @@ public sealed class RefreshPredictionsPayloadType : ObjectGraphType<RefreshPredi
     }
 }
 
+public sealed class PredictInputType : InputObjectGraphType
+{
+    public PredictInputType()
+    {
+        Name = "PredictInput";
+        Description = "A hypothetical game: this player against that opponent, at home or away, on that date.";
+        Field<NonNullGraphType<IntGraphType>>("playerNbaId");
+        Field<NonNullGraphType<StringGraphType>>("opponent").Description("Team abbreviation such as BOS.");
+        Field<NonNullGraphType<BooleanGraphType>>("home");
+        Field<NonNullGraphType<CalendarDateGraphType>>("date");
+    }
+}
+
+public sealed class WhatIfPredictionType : ObjectGraphType<WhatIfPrediction>
+{
+    public WhatIfPredictionType()
+    {
+        Name = "WhatIfPrediction";
+        Description = "A prediction for a hypothetical game, from history strictly before its date. Not stored.";
+        Field<NonNullGraphType<PlayerType>>("player").Resolve(c => c.LoadPlayer(c.Source.PlayerId));
+        Field<NonNullGraphType<TeamType>>("team").Resolve(c => c.LoadTeam(c.Source.TeamId));
+        Field<NonNullGraphType<TeamType>>("opponent").Resolve(c => c.LoadTeam(c.Source.OpponentTeamId));
+        Field("home", p => p.Home);
+        Field<NonNullGraphType<CalendarDateGraphType>>("date").Resolve(c => c.Source.Date);
+        Field("modelVersion", p => p.ModelVersion);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
+    }
+}
+
+public sealed record PredictPayload(WhatIfPrediction? Prediction, IReadOnlyList<DomainException> Errors);
+
+public sealed class PredictPayloadType : ObjectGraphType<PredictPayload>
+{
+    public PredictPayloadType()
+    {
+        Name = "PredictPayload";
+        Field<WhatIfPredictionType>("prediction").Resolve(c => c.Source.Prediction);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
+    }
+}
+
 public static class PredictionQueries
 {
     public static void AddTo(ObjectGraphType query)
@@ -127,6 +168,26 @@ public static class PredictionQueries
                 catch (DomainException ex)
                 {
                     return new RefreshPredictionsPayload(date, null, [], [ex]);
+                }
+            });
+    }
+
+    public static void AddWhatIf(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PredictPayloadType>>("predict")
+            .Description("What-if: predict a player's line for a hypothetical game.")
+            .Argument<NonNullGraphType<PredictInputType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<Dictionary<string, object?>>("input");
+                try
+                {
+                    return new PredictPayload(await c.Service<PredictionService>().PredictWhatIfAsync(
+                        (int)input["playerNbaId"]!, (string)input["opponent"]!, (bool)input["home"]!, (DateOnly)input["date"]!, c.CancellationToken), []);
+                }
+                catch (DomainException ex)
+                {
+                    return new PredictPayload(null, [ex]);
                 }
             });
     }

@@ -29,6 +29,7 @@ public sealed class MutationType : ObjectGraphType
     {
         Name = "Mutation";
         PredictionQueries.AddMutations(this);
+        PredictionQueries.AddWhatIf(this);
         ModelQueries.AddMutations(this);
     }
 }

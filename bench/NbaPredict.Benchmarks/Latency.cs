@@ -55,6 +55,7 @@ internal static class Latency
 
         const int n = 20000;
         var alloc0 = GC.GetAllocatedBytesForCurrentThread();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
         {
@@ -63,8 +64,9 @@ internal static class Latency
         }
 
         sw.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         var alloc = GC.GetAllocatedBytesForCurrentThread() - alloc0;
-        Console.WriteLine($"one player-game (featurize + {bundle.Stats.Count} stats + intervals): {sw.Elapsed.TotalMicroseconds / n:F1} µs, {alloc / (double)n:F1} B allocated");
+        Console.WriteLine($"one player-game (featurize + {bundle.Stats.Count} stats + intervals): {sw.Elapsed.TotalMicroseconds / n:F1} µs wall, {cpu.TotalMicroseconds / n:F1} µs CPU, {alloc / (double)n:F1} B allocated");
 
         sw.Restart();
         for (var i = 0; i < n; i++)
@@ -85,6 +87,7 @@ internal static class Latency
         Console.WriteLine($"featurize only: {sw.Elapsed.TotalMicroseconds / n:F1} µs");
 
         const int reps = 100;
+        cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         sw.Restart();
         for (var i = 0; i < reps; i++)
         {
@@ -92,7 +95,9 @@ internal static class Latency
         }
 
         sw.Stop();
-        Console.WriteLine($"slate of {slate.Count}: {sw.Elapsed.TotalMilliseconds / reps:F2} ms");
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        Console.WriteLine($"slate of {slate.Count}: {sw.Elapsed.TotalMilliseconds / reps:F2} ms wall, {cpu.TotalMilliseconds / reps:F2} ms CPU");
+        Console.WriteLine($"machine load average while measuring: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Trainers.FastTree;
 
 namespace NbaPredict.Ml.Modeling;
@@ -9,22 +10,39 @@ namespace NbaPredict.Ml.Modeling;
 /// </summary>
 internal sealed class CompactForest
 {
-    private readonly int[] _feature;
-    private readonly double[] _threshold;
-    private readonly int[] _left;
-    private readonly int[] _right;
-    private readonly double[] _leaf;
-    private readonly int[] _roots;
-
-    private CompactForest(int[] feature, double[] threshold, int[] left, int[] right, double[] leaf, int[] roots, double bias)
+    /// <summary>8-byte node; children are tree-local (≥ 0 inner node, &lt; 0 = ~leaf), so a tree has ≤ 127 inner nodes.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private struct Node
     {
-        _feature = feature;
-        _threshold = threshold;
-        _left = left;
-        _right = right;
+        public float Threshold;
+        public ushort Feature;
+        public sbyte Left;
+        public sbyte Right;
+    }
+
+    private readonly Node[] _nodes;
+    private readonly float[] _leaf;
+    private readonly int[] _nodeOff;
+    private readonly int[] _leafOff;
+    private readonly int[] _start; // 0 for a tree with inner nodes, -1 (= ~0, leaf 0) for a single-leaf tree
+
+    private CompactForest(Node[] nodes, float[] leaf, int[] nodeOff, int[] leafOff, int[] start, double bias)
+    {
+        _nodes = nodes;
         _leaf = leaf;
-        _roots = roots;
+        _nodeOff = nodeOff;
+        _leafOff = leafOff;
+        _start = start;
         Bias = bias;
+    }
+
+    /// <summary>
+    /// Largest float ≤ t: for every float x, x ≤ t ⇔ x ≤ FloatAtOrBelow(t), so comparisons stay exact in single precision.
+    /// </summary>
+    private static float FloatAtOrBelow(double t)
+    {
+        var f = (float)t;
+        return (double)f > t ? MathF.BitDecrement(f) : f;
     }
 
     public double Bias { get; }
@@ -32,9 +50,9 @@ internal sealed class CompactForest
     /// <summary>Multiplier applied to the sum of leaf values (1 for boosting, 1/trees for forests).</summary>
     public double Scale { get; set; } = 1.0;
 
-    public int TreeCount => _roots.Length;
+    public int TreeCount => _start.Length;
 
-    public int NodeCount => _feature.Length;
+    public int NodeCount => _nodes.Length;
 
     /// <summary>One tree: inner nodes (feature, threshold, children; child &lt; 0 = ~leaf) and leaf values.</summary>
     internal sealed record TreeSpec(int[] Feature, double[] Threshold, int[] Left, int[] Right, double[] Leaves);
@@ -67,57 +85,107 @@ internal sealed class CompactForest
     {
         var totalNodes = trees.Sum(t => t.Feature.Length);
         var totalLeaves = trees.Sum(t => t.Leaves.Length);
-        var feature = new int[totalNodes];
-        var threshold = new double[totalNodes];
-        var left = new int[totalNodes];
-        var right = new int[totalNodes];
-        var leaf = new double[totalLeaves];
-        var roots = new int[trees.Count];
-        int nodeOff = 0, leafOff = 0;
+        var nodes = new Node[totalNodes];
+        var leaf = new float[totalLeaves];
+        var nodeOff = new int[trees.Count];
+        var leafOff = new int[trees.Count];
+        var start = new int[trees.Count];
+        int no = 0, lo = 0;
         for (var t = 0; t < trees.Count; t++)
         {
             var tree = trees[t];
-            var nodes = tree.Feature.Length;
-            for (var i = 0; i < nodes; i++)
+            var n = tree.Feature.Length;
+            if (n > 127 || tree.Leaves.Length > 128)
             {
-                feature[nodeOff + i] = tree.Feature[i];
-                threshold[nodeOff + i] = tree.Threshold[i];
-                left[nodeOff + i] = Map(tree.Left[i], nodeOff, leafOff);
-                right[nodeOff + i] = Map(tree.Right[i], nodeOff, leafOff);
+                throw new NotSupportedException($"Tree {t} has {tree.Leaves.Length} leaves; at most 128 are supported.");
             }
 
-            tree.Leaves.CopyTo(leaf, leafOff);
-            roots[t] = nodes > 0 ? nodeOff : ~leafOff;
-            nodeOff += nodes;
-            leafOff += tree.Leaves.Length;
+            for (var i = 0; i < n; i++)
+            {
+                nodes[no + i] = new Node
+                {
+                    Threshold = FloatAtOrBelow(tree.Threshold[i]),
+                    Feature = checked((ushort)tree.Feature[i]),
+                    Left = checked((sbyte)tree.Left[i]),
+                    Right = checked((sbyte)tree.Right[i]),
+                };
+            }
+
+            for (var l = 0; l < tree.Leaves.Length; l++)
+            {
+                leaf[lo + l] = (float)tree.Leaves[l];
+            }
+
+            nodeOff[t] = no;
+            leafOff[t] = lo;
+            start[t] = n > 0 ? 0 : -1;
+            no += n;
+            lo += tree.Leaves.Length;
         }
 
-        return new CompactForest(feature, threshold, left, right, leaf, roots, bias);
+        return new CompactForest(nodes, leaf, nodeOff, leafOff, start, bias);
     }
-
-    private static int Map(int child, int nodeOff, int leafOff) => child >= 0 ? child + nodeOff : ~(~child + leafOff);
 
     /// <summary>Sum of leaf values (unscaled, without bias).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RawSum(ReadOnlySpan<float> x)
     {
-        var feature = _feature;
-        var threshold = _threshold;
-        var left = _left;
-        var right = _right;
+        var nodes = _nodes;
+        var leaf = _leaf;
+        var nodeOff = _nodeOff;
+        var leafOff = _leafOff;
+        var start = _start;
         double s = 0;
-        foreach (var root in _roots)
+        for (var t = 0; t < start.Length; t++)
         {
-            var node = root;
+            var node = start[t];
+            var nb = nodeOff[t];
             while (node >= 0)
             {
-                node = x[feature[node]] <= threshold[node] ? left[node] : right[node];
+                ref readonly var n = ref nodes[nb + node];
+                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
             }
 
-            s += _leaf[~node];
+            s += leaf[leafOff[t] + ~node];
         }
 
         return s;
+    }
+
+    /// <summary>
+    /// Writes Bias + Scale·(leaf sum) of every row of a row-major matrix to <paramref name="output"/>, tree by tree
+    /// (each tree stays in cache while all rows pass through it). Same arithmetic as <see cref="Predict"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void PredictBatch(ReadOnlySpan<float> x, int rows, int cols, Span<double> output)
+    {
+        var nodes = _nodes;
+        var leaf = _leaf;
+        var raw = output[..rows];
+        raw.Clear();
+        for (var t = 0; t < _start.Length; t++)
+        {
+            var nb = _nodeOff[t];
+            var lb = _leafOff[t];
+            var st = _start[t];
+            for (var r = 0; r < rows; r++)
+            {
+                var row = x.Slice(r * cols, cols);
+                var node = st;
+                while (node >= 0)
+                {
+                    ref readonly var n = ref nodes[nb + node];
+                    node = row[n.Feature] <= n.Threshold ? n.Left : n.Right;
+                }
+
+                raw[r] += leaf[lb + ~node];
+            }
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            raw[r] = Bias + (Scale * raw[r]);
+        }
     }
 
     public double Predict(ReadOnlySpan<float> x) => Bias + (Scale * RawSum(x));

@@ -150,19 +150,42 @@ public sealed class ModelBundle
         }
     }
 
+    /// <summary>
+    /// Predicts every row of a feature matrix; result[r * Stats.Count + s] is stat s of row r. Tree-major evaluation
+    /// (each tree stays in cache for all rows), so this is the fast path for slates and evaluation.
+    /// </summary>
+    public StatPrediction[] PredictBatch(FeatureMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (matrix.Columns != FeatureSchema.Count)
+        {
+            throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(matrix));
+        }
+
+        var rows = matrix.Rows;
+        var result = new StatPrediction[rows * _models.Length];
+        var acc = new double[rows];
+        var tmp = new double[rows];
+        for (var s = 0; s < _models.Length; s++)
+        {
+            _models[s].PredictBatch(matrix.Values, rows, matrix.Columns, result, _models.Length, s, acc, tmp);
+        }
+
+        return result;
+    }
+
     /// <summary>Featurizes (from the store's current state) and predicts a slate of upcoming games.</summary>
     public IReadOnlyList<PlayerPrediction> PredictSlate(FeatureStore store, IReadOnlyList<PlayerGameQuery> slate)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(slate);
+        var matrix = store.FeaturizeSlate(slate);
+        var all = PredictBatch(matrix);
+        var k = _models.Length;
         var result = new PlayerPrediction[slate.Count];
-        Span<float> x = stackalloc float[FeatureSchema.Count];
         for (var i = 0; i < slate.Count; i++)
         {
-            store.Featurize(slate[i], x);
-            var preds = new StatPrediction[_models.Length];
-            Predict(x, preds);
-            result[i] = new PlayerPrediction(slate[i], preds);
+            result[i] = new PlayerPrediction(slate[i], all.AsSpan(i * k, k).ToArray());
         }
 
         return result;

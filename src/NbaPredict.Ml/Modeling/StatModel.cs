@@ -71,6 +71,35 @@ internal sealed class MemberModel
 
         return TargetTransforms.Inverse(Transform, z);
     }
+
+    /// <summary>Predictions for every row of a row-major matrix (same arithmetic as <see cref="Predict"/>).</summary>
+    public void PredictBatch(ReadOnlySpan<float> x, int rows, int cols, Span<double> output)
+    {
+        if (Forest is not null)
+        {
+            Forest.PredictBatch(x, rows, cols, output);
+        }
+        else
+        {
+            var w = LinearWeights!;
+            for (var r = 0; r < rows; r++)
+            {
+                var row = x.Slice(r * cols, cols);
+                var z = LinearBias;
+                for (var i = 0; i < w.Length; i++)
+                {
+                    z += w[i] * row[i];
+                }
+
+                output[r] = z;
+            }
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            output[r] = TargetTransforms.Inverse(Transform, output[r]);
+        }
+    }
 }
 
 /// <summary>Conformal interval parameters: quantiles of residual/scale.</summary>
@@ -112,9 +141,35 @@ internal sealed class StatModel
         return Math.Max(0, s);
     }
 
-    public StatPrediction Predict(ReadOnlySpan<float> x)
+    public StatPrediction Predict(ReadOnlySpan<float> x) => WithInterval(x, PredictPoint(x));
+
+    /// <summary>Batch prediction; writes row r's prediction to destination[r * stride + offset].</summary>
+    public void PredictBatch(ReadOnlySpan<float> x, int rows, int cols, Span<StatPrediction> destination, int stride, int offset, double[] acc, double[] tmp)
     {
-        var p = PredictPoint(x);
+        acc.AsSpan(0, rows).Fill(Intercept);
+        for (var i = 0; i < Members.Length; i++)
+        {
+            if (Weights[i] == 0)
+            {
+                continue;
+            }
+
+            Members[i].PredictBatch(x, rows, cols, tmp);
+            var w = Weights[i];
+            for (var r = 0; r < rows; r++)
+            {
+                acc[r] += w * tmp[r];
+            }
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            destination[(r * stride) + offset] = WithInterval(x.Slice(r * cols, cols), Math.Max(0, acc[r]));
+        }
+    }
+
+    private StatPrediction WithInterval(ReadOnlySpan<float> x, double p)
+    {
         var iv = Intervals;
         if (iv is null)
         {

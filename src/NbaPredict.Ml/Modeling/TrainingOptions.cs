@@ -24,10 +24,10 @@ public sealed record TrainingOptions
     public TargetTransform LinearTransform { get; init; } = TargetTransform.Identity;
 
     /// <summary>LightGBM boosting rounds.</summary>
-    public int LightGbmIterations { get; init; } = 150;
+    public int LightGbmIterations { get; init; } = 100;
 
     /// <summary>LightGBM learning rate.</summary>
-    public double LightGbmLearningRate { get; init; } = 0.08;
+    public double LightGbmLearningRate { get; init; } = 0.1;
 
     /// <summary>LightGBM leaves per tree.</summary>
     public int LightGbmLeaves { get; init; } = 31;
@@ -36,25 +36,25 @@ public sealed record TrainingOptions
     public double LightGbmFeatureFraction { get; init; } = 0.7;
 
     /// <summary>Native LightGBM L1 boosting rounds.</summary>
-    public int L1Iterations { get; init; } = 200;
+    public int L1Iterations { get; init; } = 160;
 
     /// <summary>Native LightGBM L1 learning rate.</summary>
-    public double L1LearningRate { get; init; } = 0.1;
+    public double L1LearningRate { get; init; } = 0.12;
 
     /// <summary>Native LightGBM L1 leaves.</summary>
     public int L1Leaves { get; init; } = 31;
 
     /// <summary>FastTree trees.</summary>
-    public int FastTreeTrees { get; init; } = 80;
+    public int FastTreeTrees { get; init; } = 60;
 
     /// <summary>FastTree learning rate.</summary>
-    public double FastTreeLearningRate { get; init; } = 0.12;
+    public double FastTreeLearningRate { get; init; } = 0.15;
 
     /// <summary>FastTree leaves.</summary>
     public int FastTreeLeaves { get; init; } = 24;
 
     /// <summary>FastForest trees.</summary>
-    public int FastForestTrees { get; init; } = 25;
+    public int FastForestTrees { get; init; } = 15;
 
     /// <summary>FastForest leaves.</summary>
     public int FastForestLeaves { get; init; } = 128;

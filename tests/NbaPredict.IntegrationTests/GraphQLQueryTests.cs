@@ -209,7 +209,7 @@ public abstract class GraphQLQueryTests(SeasonSliceFixture fixture)
     [Theory]
     [InlineData("{ players(first: 101) { totalCount } }", "'first' must be between 0 and 100")]
     [InlineData("{ players(first: 100) { nodes { gameLog(last: 82) { game { boxScore { player { gameLog(last: 82) { pts } } } } } } } }", "complexity")]
-    [InlineData("{ player(nbaId: 201939) { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { pts } } } } } } } } } } } } }", "depth")]
+    [InlineData("{ player(nbaId: 201939) { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { player { gameLog(last: 1) { pts } } } } } } } } } } } } } } } } }", "depth")]
     public async Task Abusive_queries_are_refused_with_a_clear_error(string query, string expected)
     {
         App.SqlCommands.Reset();
@@ -223,6 +223,26 @@ public abstract class GraphQLQueryTests(SeasonSliceFixture fixture)
             Assert.False(response.ContainsKey("data"));
             Assert.Equal(0, App.SqlCommands.Count); // refused in validation, before any resolver ran
         }
+    }
+
+    [Fact]
+    public async Task The_standard_introspection_query_passes_the_limits()
+    {
+        const string introspection = """
+            query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name }
+              types { ...FullType } directives { name description locations args { ...InputValue } } } }
+            fragment FullType on __Type { kind name description
+              fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+              inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+              possibleTypes { ...TypeRef } }
+            fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+            fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+            """;
+
+        var data = NbaApp.Data(await App.QueryAsync(introspection));
+
+        Assert.Equal("Query", (string)data["__schema"]!["queryType"]!["name"]!);
+        Assert.Equal("Subscription", (string)data["__schema"]!["subscriptionType"]!["name"]!);
     }
 
     [Fact]

@@ -1,8 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Events;
 using NbaPredict.Core.Features.Models;
@@ -53,15 +48,8 @@ public sealed class SubscriptionTests : IAsyncLifetime
     {
         var game = NbaApp.Data(await instanceB.QueryAsync("""{ games(date: "2023-11-08", first: 1) { nodes { nbaGameId } } }"""))["games"]!["nodes"]![0]!;
         var gameId = (string)game["nbaGameId"]!;
-        using var socket = await ConnectAsync(instanceB);
-        await SendAsync(socket, new { type = "connection_init", payload = new { } });
-        Assert.Equal("connection_ack", (string)(await ReceiveAsync(socket))["type"]!);
-        await SendAsync(socket, new
-        {
-            id = "1",
-            type = "subscribe",
-            payload = new { query = "subscription($g: ID) { predictionUpdated(gameId: $g) { game { nbaGameId } player { name } stats { stat value } } }", variables = new { g = gameId } },
-        });
+        using var socket = await GraphQLWebSocket.ConnectAsync(instanceB);
+        await socket.SubscribeAsync("1", "subscription($g: ID) { predictionUpdated(gameId: $g) { game { nbaGameId } player { name } stats { stat value } } }", new { g = gameId });
         if (instanceB.Services.GetRequiredService<IEventBus>() is RedisEventBus redisBus)
         {
             await redisBus.WhenSubscribedAsync(Topics.PredictionsForGame(gameId)).WaitAsync(Patience);
@@ -74,42 +62,11 @@ public sealed class SubscriptionTests : IAsyncLifetime
         var refresh = NbaApp.Data(await instanceA.QueryAsync("""mutation { refreshPredictions(date: "2023-11-08") { count errors { code } } }"""))["refreshPredictions"]!;
         Assert.Empty(refresh["errors"]!.AsArray());
 
-        var next = await ReceiveAsync(socket);
+        var next = await socket.ReceiveAsync();
         Assert.Equal("next", (string)next["type"]!);
         Assert.Equal("1", (string)next["id"]!);
         var prediction = next["payload"]!["data"]!["predictionUpdated"]!;
         Assert.Equal(gameId, (string)prediction["game"]!["nbaGameId"]!);
         Assert.Equal(8, prediction["stats"]!.AsArray().Count);
-    }
-
-    private static async Task<WebSocket> ConnectAsync(WebApplicationFactory<Program> app)
-    {
-        var client = app.Server.CreateWebSocketClient();
-        client.SubProtocols.Add("graphql-transport-ws");
-        using var timeout = new CancellationTokenSource(Patience);
-        return await client.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), timeout.Token);
-    }
-
-    private static async Task SendAsync(WebSocket socket, object message)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, timeout.Token);
-    }
-
-    private static async Task<JsonObject> ReceiveAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        var buffer = new byte[64 * 1024];
-        using var text = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
-            text.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return JsonNode.Parse(Encoding.UTF8.GetString(text.ToArray()))!.AsObject();
     }
 }

@@ -86,6 +86,41 @@ public sealed class PromoteModelPayloadType : ObjectGraphType<PromoteModelPayloa
     }
 }
 
+public sealed class TrainingJobStateType : EnumerationGraphType<TrainingJobState>
+{
+    public TrainingJobStateType()
+    {
+        Name = "TrainingJobState";
+    }
+}
+
+public sealed class TrainingProgressType : ObjectGraphType<TrainingProgress>
+{
+    public TrainingProgressType()
+    {
+        Name = "TrainingProgress";
+        Description = "The latest state of a training job.";
+        Field<NonNullGraphType<IdGraphType>>("jobId").Resolve(c => c.Source.JobId);
+        Field<NonNullGraphType<TrainingJobStateType>>("state").Resolve(c => c.Source.State);
+        Field("message", p => p.Message);
+        Field("modelVersion", p => p.ModelVersion, nullable: true).Description("Set when the job has registered its model.");
+        Field<NonNullGraphType<DateTimeGraphType>>("at").Resolve(c => c.Source.At.UtcDateTime);
+    }
+}
+
+public sealed record TrainModelPayload(TrainingProgress? Job, IReadOnlyList<DomainException> Errors);
+
+public sealed class TrainModelPayloadType : ObjectGraphType<TrainModelPayload>
+{
+    public TrainModelPayloadType()
+    {
+        Name = "TrainModelPayload";
+        Field<IdGraphType>("jobId").Resolve(c => c.Source.Job?.JobId).Description("Follow it with trainingProgress(jobId:) or trainingJob(id:).");
+        Field<TrainingProgressType>("job").Resolve(c => c.Source.Job);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
+    }
+}
+
 public static class ModelQueries
 {
     public static void AddTo(ObjectGraphType query)
@@ -93,10 +128,20 @@ public static class ModelQueries
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelVersionType>>>>("models")
             .Description("Every registered model version, newest first.")
             .ResolveAsync(async c => await c.Service<ModelRegistryService>().ListAsync(c.CancellationToken));
+
+        query.Field<TrainingProgressType>("trainingJob")
+            .Description("The latest state of a training job started with trainModel; null for an unknown id.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Resolve(c => c.Service<TrainingJobs>().Get(c.GetArgument<string>("id")));
     }
 
     public static void AddSubscriptions(ObjectGraphType subscription)
     {
+        subscription.Field<NonNullGraphType<TrainingProgressType>, TrainingProgress>("trainingProgress")
+            .Description("Progress of a training job until it succeeds or fails.")
+            .Argument<NonNullGraphType<IdGraphType>>("jobId")
+            .ResolveStream(c => c.Service<NbaPredict.Core.Events.IEventBus>().Subscribe<TrainingProgress>(TrainingJobs.Topic(c.GetArgument<string>("jobId"))));
+
         subscription.Field<NonNullGraphType<ModelVersionType>, ModelVersion>("modelPromoted")
             .Description("A model version that has just become the production model.")
             .ResolveStream(c => c.Service<NbaPredict.Core.Events.IEventBus>().Subscribe<ModelVersion>(NbaPredict.Core.Events.Topics.ModelPromoted));
@@ -104,6 +149,23 @@ public static class ModelQueries
 
     public static void AddMutations(ObjectGraphType mutation)
     {
+        mutation.Field<NonNullGraphType<TrainModelPayloadType>>("trainModel")
+            .Description("Start training a new model version on the stored data; returns the job id at once.")
+            .Argument<BooleanGraphType>("promote", "Make the new model production when it finishes; default false.")
+            .Argument<BooleanGraphType>("quick", "Use the quick configuration (minutes instead of tens of minutes); default false.")
+            .Resolve(c =>
+            {
+                var options = c.GetArgument("quick", false) ? NbaPredict.Ml.Modeling.TrainingOptions.Quick : null;
+                try
+                {
+                    return new TrainModelPayload(c.Service<TrainingJobs>().Start(new TrainingRequest(null, c.GetArgument("promote", false), options)), []);
+                }
+                catch (DomainException ex)
+                {
+                    return new TrainModelPayload(null, [ex]);
+                }
+            });
+
         mutation.Field<NonNullGraphType<PromoteModelPayloadType>>("promoteModel")
             .Description("Make a registered model version the production model; the previous one is archived.")
             .Argument<NonNullGraphType<StringGraphType>>("version")

@@ -9,7 +9,8 @@ namespace NbaPredict.Graph.GraphQL.Schema;
 
 public static class QueryLimits
 {
-    public const int MaxDepth = 12;
+    // 15 leaves room for the standard introspection query (13 levels), which IDEs and code generators send.
+    public const int MaxDepth = 15;
     public const int MaxComplexity = 20_000;
 }
 
@@ -29,6 +30,12 @@ public static class GraphQLSetup
                 // while deep nesting, alias floods and nested large pages are refused before execution.
                 o.MaxDepth = QueryLimits.MaxDepth;
                 o.MaxComplexity = QueryLimits.MaxComplexity;
+                // Introspection reads the in-memory schema, so it costs nothing; IDEs and code generators need it.
+                var defaultImpact = o.DefaultComplexityImpactDelegate;
+                o.DefaultComplexityImpactDelegate = context =>
+                    context.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || context.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
+                        ? new global::GraphQL.Validation.Complexity.FieldComplexityResult(0, 1)
+                        : defaultImpact(context);
             })
             .AddGraphTypes(typeof(NbaSchema).Assembly));
         services.AddGraphQLInfrastructure();

@@ -1,0 +1,53 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace NbaPredict.IntegrationTests.Infrastructure;
+
+/// <summary>A minimal graphql-transport-ws client over the test server's in-memory WebSocket.</summary>
+public sealed class GraphQLWebSocket(WebSocket socket) : IDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    public static async Task<GraphQLWebSocket> ConnectAsync(WebApplicationFactory<Program> app)
+    {
+        var client = app.Server.CreateWebSocketClient();
+        client.SubProtocols.Add("graphql-transport-ws");
+        using var timeout = new CancellationTokenSource(Patience);
+        var socket = new GraphQLWebSocket(await client.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), timeout.Token));
+        await socket.SendAsync(new { type = "connection_init", payload = new { } });
+        var ack = await socket.ReceiveAsync();
+        Assert.Equal("connection_ack", (string)ack["type"]!);
+        return socket;
+    }
+
+    public void Dispose() => socket.Dispose();
+
+    public Task SubscribeAsync(string id, string query, object? variables = null) =>
+        SendAsync(new { id, type = "subscribe", payload = new { query, variables } });
+
+    public async Task SendAsync(object message)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, timeout.Token);
+    }
+
+    public async Task<JsonObject> ReceiveAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var buffer = new byte[64 * 1024];
+        using var text = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
+            text.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return JsonNode.Parse(Encoding.UTF8.GetString(text.ToArray()))!.AsObject();
+    }
+}

@@ -17,6 +17,9 @@ namespace NbaPredict.Ml.Modeling;
 /// </summary>
 public static class ModelTrainer
 {
+    // lib_lightgbm has process-global state (log callback, OpenMP settings): never run two LightGBM fits at once.
+    private static readonly Lock LightGbmGate = new();
+
     internal sealed class MlRow
     {
         public float Label { get; set; }
@@ -109,7 +112,11 @@ public static class ModelTrainer
                 var msw = Stopwatch.StartNew();
                 if (kind == MemberKind.LightGbmL1)
                 {
-                    members.Add(FitNativeL1(flat!, rawRows.Length, f, y, inner));
+                    lock (LightGbmGate)
+                    {
+                        members.Add(FitNativeL1(flat!, rawRows.Length, f, y, o));
+                    }
+
                     log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
                     continue;
                 }
@@ -123,7 +130,18 @@ public static class ModelTrainer
                 }
 
                 var dv = ml.Data.LoadFromEnumerable(data, schemaDef);
-                members.Add(FitMember(ml, kind, transform, dv, inner, mean, std));
+                if (kind == MemberKind.LightGbm)
+                {
+                    lock (LightGbmGate)
+                    {
+                        members.Add(FitMember(ml, kind, transform, dv, o, mean, std));
+                    }
+                }
+                else
+                {
+                    members.Add(FitMember(ml, kind, transform, dv, inner, mean, std));
+                }
+
                 log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
             }
 

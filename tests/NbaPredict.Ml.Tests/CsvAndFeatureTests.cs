@@ -129,6 +129,26 @@ public class CsvAndFeatureTests
     }
 
     [Fact]
+    public void FromHistory_store_featurizes_like_the_historical_build()
+    {
+        var records = TestData.SeasonUntil("2022-23", new DateOnly(2022, 11, 10));
+        var d = records.Max(r => r.Date);
+        var (_, full) = FeatureStore.BuildHistorical(records);
+        var shuffled = records.Where(r => r.Date < d).OrderBy(r => r.PlayerId).ThenByDescending(r => r.GameId).ToList();
+        var store = FeatureStore.FromHistory(shuffled);
+        Assert.Equal(records.Where(r => r.Date < d).Max(r => r.Date), store.LastIngestedDate);
+        var buf = new float[FeatureSchema.Count];
+        for (var i = 0; i < full.Rows; i++)
+        {
+            if (full.Records[i].Date == d)
+            {
+                store.Featurize(PlayerGameQuery.From(full.Records[i]), buf);
+                Assert.Equal(full.Row(i).ToArray(), buf);
+            }
+        }
+    }
+
+    [Fact]
     public void Featurizing_without_any_history_uses_finite_priors()
     {
         var store = new FeatureStore();

@@ -67,6 +67,33 @@ public sealed partial class FeatureStore
     }
 
     /// <summary>
+    /// Builds a store from history without featurizing it (the production start-up path): sorts by date and
+    /// ingests day by day. Afterwards call <see cref="Featurize"/> / <see cref="FeaturizeSlate"/> for upcoming games
+    /// and <see cref="IngestDay"/> once each new day's box scores are in.
+    /// </summary>
+    public static FeatureStore FromHistory(IEnumerable<PlayerGameRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var sorted = records.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Date.CompareTo(b.Date));
+        var store = new FeatureStore();
+        var s = 0;
+        while (s < sorted.Length)
+        {
+            var e = s + 1;
+            while (e < sorted.Length && sorted[e].Date == sorted[s].Date)
+            {
+                e++;
+            }
+
+            store.IngestDay(sorted.AsSpan(s, e - s));
+            s = e;
+        }
+
+        return store;
+    }
+
+    /// <summary>
     /// Point-in-time featurization of a whole history: sorts records by date, and for each day featurizes
     /// its rows from the state before that day, then ingests the day. Returns the rows in sorted order.
     /// </summary>

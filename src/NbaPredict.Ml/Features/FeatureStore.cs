@@ -98,7 +98,13 @@ public sealed partial class FeatureStore
         Array.Sort(order, (a, b) =>
         {
             var c = string.CompareOrdinal(arr[a].GameId, arr[b].GameId);
-            return c != 0 ? c : string.CompareOrdinal(arr[a].TeamCode, arr[b].TeamCode);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = string.CompareOrdinal(arr[a].TeamCode, arr[b].TeamCode);
+            return c != 0 ? c : arr[a].PlayerId.CompareTo(arr[b].PlayerId); // input order never matters
         });
 
         // Build team games.

@@ -109,22 +109,29 @@ public class PredictorBenchmarks
     private SlateSetup _setup = null!;
     private readonly float[] _x = new float[FeatureSchema.Count];
     private StatPrediction[] _preds = [];
+    private int _next;
 
-    public static string DataDir { get; set; } = "data/nba";
+    /// <summary>BenchmarkDotNet runs benchmarks in a child process: settings travel as environment variables.</summary>
+    public const string DataDirVariable = "NBAPREDICT_BENCH_DATA";
 
-    public static string? BundleDir { get; set; }
+    /// <summary>Bundle directory (optional; a quick model is trained when absent).</summary>
+    public const string BundleDirVariable = "NBAPREDICT_BENCH_BUNDLE";
 
     [GlobalSetup]
     public void Setup()
     {
-        _setup = new SlateSetup(DataDir, BundleDir, new DateOnly(2024, 1, 15));
+        var data = Environment.GetEnvironmentVariable(DataDirVariable) ?? throw new InvalidOperationException($"{DataDirVariable} is not set.");
+        var bundle = Environment.GetEnvironmentVariable(BundleDirVariable);
+        _setup = new SlateSetup(data, string.IsNullOrEmpty(bundle) ? null : bundle, new DateOnly(2024, 1, 15));
         _preds = new StatPrediction[_setup.Bundle.Stats.Count];
     }
 
+    /// <summary>A different player each call (a repeated row would keep its tree paths hot in cache).</summary>
     [Benchmark]
     public float OnePlayerGame()
     {
-        _setup.Store.Featurize(_setup.Slate[0], _x);
+        _next = (_next + 1) % _setup.Slate.Count;
+        _setup.Store.Featurize(_setup.Slate[_next], _x);
         _setup.Bundle.Predict(_x, _preds);
         return _preds[0].Value;
     }

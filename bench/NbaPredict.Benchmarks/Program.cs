@@ -42,8 +42,8 @@ internal static class Program
                 Latency.Run(dataDir, save);
                 return 0;
             case "bench":
-                PredictorBenchmarks.DataDir = dataDir;
-                PredictorBenchmarks.BundleDir = save;
+                Environment.SetEnvironmentVariable(PredictorBenchmarks.DataDirVariable, Path.GetFullPath(dataDir));
+                Environment.SetEnvironmentVariable(PredictorBenchmarks.BundleDirVariable, save is null ? null : Path.GetFullPath(save));
                 BenchmarkDotNet.Running.BenchmarkRunner.Run<PredictorBenchmarks>();
                 return 0;
             case "experiment":

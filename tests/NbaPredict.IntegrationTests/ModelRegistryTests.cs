@@ -4,19 +4,11 @@ using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Predictions;
 using NbaPredict.IntegrationTests.Infrastructure;
-using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.IntegrationTests;
 
 public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
 {
-    private static readonly TrainingOptions Tiny = TrainingOptions.Quick with
-    {
-        Members = [MemberKind.LightGbm, MemberKind.Linear],
-        LightGbmIterations = 10,
-        MaxTrainRows = 2_000,
-    };
-
     private TestDatabase database = null!;
     private NbaApp app = null!;
 
@@ -39,7 +31,7 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
     private async Task<ModelVersion> TrainAsync()
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Options: Tiny))).Model;
+        return (await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Options: TestTraining.Tiny))).Model;
     }
 
     [Fact]

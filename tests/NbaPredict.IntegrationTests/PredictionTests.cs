@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
-using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.IntegrationTests;
 
@@ -11,14 +10,6 @@ namespace NbaPredict.IntegrationTests;
 /// </summary>
 public abstract class PredictionTests(Provider provider) : IAsyncLifetime
 {
-    // A small, fast configuration: these tests check the plumbing, not accuracy (the Ml tests and docs do that).
-    private static readonly TrainingOptions Tiny = TrainingOptions.Quick with
-    {
-        Members = [MemberKind.LightGbm, MemberKind.Linear],
-        LightGbmIterations = 20,
-        MaxTrainRows = 4_000,
-    };
-
     private TestDatabase database = null!;
     private NbaApp app = null!;
 
@@ -59,7 +50,7 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var trainer = scope.ServiceProvider.GetRequiredService<ModelTrainingService>();
-            await trainer.TrainAsync(new TrainingRequest(Promote: true, Options: Tiny));
+            await trainer.TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
         }
 
         var refreshed = NbaApp.Data(await app.QueryAsync("""

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Events;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
-using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.IntegrationTests;
 
@@ -33,7 +32,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
         await using var scope = instanceA.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(
             Promote: true,
-            Options: TrainingOptions.Quick with { Members = [MemberKind.LightGbm, MemberKind.Linear], LightGbmIterations = 20, MaxTrainRows = 3_000 }));
+            Options: TestTraining.Tiny));
     }
 
     public async Task DisposeAsync()

@@ -27,6 +27,7 @@ internal static class Program
                 case "--l1-lr": o = o with { L1LearningRate = Dbl(args[++i]) }; break;
                 case "--l1-leaves": o = o with { L1Leaves = Int(args[++i]) }; break;
                 case "--lgb-iter": o = o with { LightGbmIterations = Int(args[++i]) }; break;
+                case "--decay": o = o with { RecencyDecay = Dbl(args[++i]) }; break;
                 case "--min-leaf": o = o with { MinExamplesPerLeaf = Int(args[++i]) }; break;
                 case "--tree-transform": o = o with { TreeTransform = Enum.Parse<TargetTransform>(args[++i]) }; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;

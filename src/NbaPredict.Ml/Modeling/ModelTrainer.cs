@@ -24,6 +24,8 @@ public static class ModelTrainer
     {
         public float Label { get; set; }
 
+        public float Weight { get; set; } = 1;
+
         public float[] Features { get; set; } = [];
     }
 
@@ -73,6 +75,8 @@ public static class ModelTrainer
         log($"rows: train {train.Count}, stacking {stackRows.Length}, conformal {confRows.Length}; features {matrix.Columns}");
 
         var f = matrix.Columns;
+        var lastTrainSeason = FeatureStore.SeasonKeyOf(plan.TrainTo.AddDays(-1));
+        var weights = train.Select(i => (float)Math.Pow(o.RecencyDecay, lastTrainSeason - FeatureStore.SeasonKeyOf(recs[i].Date))).ToArray();
         var rawRows = train.Select(i => matrix.Values.AsSpan(i * f, f).ToArray()).ToArray();
         var (mean, std) = Standardisation(rawRows, f);
         float[][]? stdRows = null;
@@ -114,7 +118,7 @@ public static class ModelTrainer
                 {
                     lock (LightGbmGate)
                     {
-                        members.Add(FitNativeL1(flat!, rawRows.Length, f, y, o));
+                        members.Add(FitNativeL1(flat!, rawRows.Length, f, y, weights, o));
                     }
 
                     log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
@@ -126,7 +130,7 @@ public static class ModelTrainer
                 var data = new MlRow[rows.Length];
                 for (var i = 0; i < rows.Length; i++)
                 {
-                    data[i] = new MlRow { Features = rows[i], Label = TargetTransforms.Forward(transform, y[i]) };
+                    data[i] = new MlRow { Features = rows[i], Label = TargetTransforms.Forward(transform, y[i]), Weight = weights[i] };
                 }
 
                 var dv = ml.Data.LoadFromEnumerable(data, schemaDef);
@@ -192,6 +196,7 @@ public static class ModelTrainer
                 {
                     var t = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
                     {
+                        ExampleWeightColumnName = o.RecencyDecay < 1 ? nameof(MlRow.Weight) : null,
                         NumberOfIterations = o.LightGbmIterations,
                         LearningRate = o.LightGbmLearningRate,
                         NumberOfLeaves = o.LightGbmLeaves,
@@ -209,6 +214,7 @@ public static class ModelTrainer
                 {
                     var t = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
                     {
+                        ExampleWeightColumnName = o.RecencyDecay < 1 ? nameof(MlRow.Weight) : null,
                         NumberOfTrees = o.FastTreeTrees,
                         LearningRate = o.FastTreeLearningRate,
                         NumberOfLeaves = o.FastTreeLeaves,
@@ -224,6 +230,7 @@ public static class ModelTrainer
                 {
                     var t = ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
                     {
+                        ExampleWeightColumnName = o.RecencyDecay < 1 ? nameof(MlRow.Weight) : null,
                         NumberOfTrees = o.FastForestTrees,
                         NumberOfLeaves = o.FastForestLeaves,
                         MinimumExampleCountPerLeaf = o.MinExamplesPerLeaf / 2,
@@ -239,6 +246,7 @@ public static class ModelTrainer
                 {
                     var t = ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
                     {
+                        ExampleWeightColumnName = o.RecencyDecay < 1 ? nameof(MlRow.Weight) : null,
                         L2Regularization = o.LinearL2,
                         L1Regularization = 0,
                         MaximumNumberOfIterations = o.LinearIterations,
@@ -253,13 +261,13 @@ public static class ModelTrainer
         }
     }
 
-    private static MemberModel FitNativeL1(float[] flat, int rows, int f, float[] y, TrainingOptions o)
+    private static MemberModel FitNativeL1(float[] flat, int rows, int f, float[] y, float[] weights, TrainingOptions o)
     {
         var ci = System.Globalization.CultureInfo.InvariantCulture;
         var parameters = string.Create(ci,
             $"objective=regression_l1 num_leaves={o.L1Leaves} learning_rate={o.L1LearningRate} min_data_in_leaf={o.MinExamplesPerLeaf} " +
             $"feature_fraction={o.LightGbmFeatureFraction} bagging_fraction=0.5 bagging_freq=1 lambda_l2=1 num_threads={o.Threads} seed={o.Seed} deterministic=true force_row_wise=true");
-        var (text, verify) = NativeLightGbm.Train(flat, rows, f, y, parameters, o.L1Iterations, 300);
+        var (text, verify) = NativeLightGbm.Train(flat, rows, f, y, o.RecencyDecay < 1 ? weights : null, parameters, o.L1Iterations, 300);
         var forest = NativeLightGbm.Parse(text);
         for (var i = 0; i < verify.Length; i++)
         {

@@ -52,7 +52,7 @@ internal static partial class NativeLightGbm
     /// Trains a booster on a row-major float matrix and returns the model text. Also returns native predictions
     /// for the first <paramref name="verifyRows"/> rows (to check the compact evaluator).
     /// </summary>
-    public static unsafe (string ModelText, double[] Verify) Train(float[] x, int rows, int cols, float[] labels, string parameters, int iterations, int verifyRows)
+    public static unsafe (string ModelText, double[] Verify) Train(float[] x, int rows, int cols, float[] labels, float[]? weights, string parameters, int iterations, int verifyRows)
     {
         IntPtr ds = IntPtr.Zero, booster = IntPtr.Zero;
         try
@@ -62,6 +62,14 @@ internal static partial class NativeLightGbm
             {
                 Check(LGBM_DatasetCreateFromMat((IntPtr)px, DtypeFloat32, rows, cols, 1, "max_bin=255 verbosity=-1 " + parameters, IntPtr.Zero, out ds));
                 Check(LGBM_DatasetSetField(ds, "label", (IntPtr)py, rows, DtypeFloat32));
+                if (weights is not null)
+                {
+                    fixed (float* pw = weights)
+                    {
+                        Check(LGBM_DatasetSetField(ds, "weight", (IntPtr)pw, rows, DtypeFloat32));
+                    }
+                }
+
                 Check(LGBM_BoosterCreate(ds, "verbosity=-1 " + parameters, out booster));
                 for (var i = 0; i < iterations; i++)
                 {

@@ -68,6 +68,9 @@ public sealed record TrainingOptions
     /// <summary>SDCA passes.</summary>
     public int LinearIterations { get; init; } = 20;
 
+    /// <summary>Sample weight per season back from the last training season (1 = all seasons equal).</summary>
+    public double RecencyDecay { get; init; } = 1.0;
+
     /// <summary>When &gt; 0, deterministic subsample of training rows (for tests and quick runs).</summary>
     public int MaxTrainRows { get; init; }
 

@@ -73,6 +73,39 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Experiments_follow_their_lifecycle_and_only_one_runs_per_unit()
+    {
+        var a = (await TrainAsync()).Version;
+        var b = (await TrainAsync()).Version;
+        const string create = """
+            mutation($name: String!, $unit: ExperimentUnit!, $variants: [ExperimentVariantInput!]!) {
+              createExperiment(input: { name: $name, unit: $unit, variants: $variants }) { experiment { experimentId status variants { modelVersion weight } } errors { code message } }
+            }
+            """;
+        var variants = new[] { new { modelVersion = a, weight = 50 }, new { modelVersion = b, weight = 50 } };
+
+        var first = NbaApp.Data(await app.QueryAsync(create, new { name = "l1 vs quick", unit = "PLAYER", variants }))["createExperiment"]!;
+        var second = NbaApp.Data(await app.QueryAsync(create, new { name = "rematch", unit = "PLAYER", variants }))["createExperiment"]!;
+        var unknown = NbaApp.Data(await app.QueryAsync(create, new { name = "bad", unit = "CLIENT", variants = new[] { new { modelVersion = a, weight = 1 }, new { modelVersion = "nope", weight = 1 } } }))["createExperiment"]!;
+        var single = NbaApp.Data(await app.QueryAsync(create, new { name = "bad", unit = "CLIENT", variants = new[] { new { modelVersion = a, weight = 1 } } }))["createExperiment"]!;
+        int Id(System.Text.Json.Nodes.JsonNode payload) => (int)payload["experiment"]!["experimentId"]!;
+        const string transition = "mutation($id: Int!) { start: startExperiment(experimentId: $id) { experiment { status } errors { code } } }";
+        const string stop = "mutation($id: Int!) { stopExperiment(experimentId: $id) { experiment { status } errors { code } } }";
+
+        Assert.Equal("DRAFT", (string)first["experiment"]!["status"]!);
+        Assert.Equal("MODEL_NOT_FOUND", (string)unknown["errors"]![0]!["code"]!);
+        Assert.Equal("INVALID_EXPERIMENT", (string)single["errors"]![0]!["code"]!);
+        Assert.Equal("RUNNING", (string)NbaApp.Data(await app.QueryAsync(transition, new { id = Id(first) }))["start"]!["experiment"]!["status"]!);
+        Assert.Equal("EXPERIMENT_CONFLICT", (string)NbaApp.Data(await app.QueryAsync(transition, new { id = Id(second) }))["start"]!["errors"]![0]!["code"]!);
+        Assert.Equal("INVALID_TRANSITION", (string)NbaApp.Data(await app.QueryAsync(transition, new { id = Id(first) }))["start"]!["errors"]![0]!["code"]!);
+        Assert.Equal("STOPPED", (string)NbaApp.Data(await app.QueryAsync(stop, new { id = Id(first) }))["stopExperiment"]!["experiment"]!["status"]!);
+        Assert.Equal("RUNNING", (string)NbaApp.Data(await app.QueryAsync(transition, new { id = Id(second) }))["start"]!["experiment"]!["status"]!);
+
+        var listed = NbaApp.Data(await app.QueryAsync("{ experiments { name status variants { modelVersion } } }"))["experiments"]!.AsArray();
+        Assert.Equal(["RUNNING", "STOPPED"], listed.Select(e => (string)e!["status"]!));
+    }
+
+    [Fact]
     public async Task Unknown_versions_are_domain_errors()
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -18,6 +18,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ImportedFile> ImportedFiles => Set<ImportedFile>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<StoredPrediction> Predictions => Set<StoredPrediction>();
+    public DbSet<Experiment> Experiments => Set<Experiment>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -120,6 +121,15 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             prediction.HasIndex(p => new { p.GameId, p.PlayerId, p.ModelVersion }).IsUnique();
             prediction.HasIndex(p => new { p.GameDate, p.ModelVersion });
             prediction.HasIndex(p => new { p.PlayerId, p.GameDate });
+        });
+
+        modelBuilder.Entity<Experiment>(experiment =>
+        {
+            experiment.ToTable("experiments");
+            experiment.Property(e => e.Name).HasMaxLength(100);
+            experiment.Property(e => e.Unit).HasConversion<string>().HasMaxLength(16);
+            experiment.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+            experiment.HasIndex(e => new { e.Status, e.Unit });
         });
 
         ApplySnakeCaseColumnNames(modelBuilder);

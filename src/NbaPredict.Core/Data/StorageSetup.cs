@@ -34,6 +34,7 @@ public static class StorageSetup
         services.TryAddScoped<Features.Models.ModelRegistryService>();
         services.TryAddScoped<Features.Predictions.HistoryLoader>();
         services.TryAddScoped<Features.Models.ModelTrainingService>();
+        services.TryAddScoped<Features.Experiments.ExperimentService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Features.Predictions.ProductionModel>();
         services.TryAddSingleton<Features.Predictions.LiveFeatureStore>();

@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using NbaPredict.Graph.Features.Experiments;
 using NbaPredict.Graph.Features.Games;
 using NbaPredict.Graph.Features.Models;
 using NbaPredict.Graph.Features.Predictions;
@@ -19,6 +20,7 @@ public sealed class QueryType : ObjectGraphType
         GameQueries.AddTo(this);
         PredictionQueries.AddTo(this);
         ModelQueries.AddTo(this);
+        ExperimentQueries.AddTo(this);
     }
 }
 
@@ -31,6 +33,7 @@ public sealed class MutationType : ObjectGraphType
         PredictionQueries.AddMutations(this);
         PredictionQueries.AddWhatIf(this);
         ModelQueries.AddMutations(this);
+        ExperimentQueries.AddMutations(this);
     }
 }
 

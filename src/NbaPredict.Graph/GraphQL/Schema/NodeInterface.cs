@@ -42,6 +42,8 @@ public static class NodeQueries
                 await context.Service<PlayerService>().GetAsync(nbaId, ct),
             "Game" => await context.Service<GameService>().GetAsync(key, ct),
             "Team" => await context.Service<TeamService>().GetByAbbreviationAsync(key, ct),
+            "Experiment" when int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var experimentId) =>
+                await context.Service<NbaPredict.Core.Features.Experiments.ExperimentService>().GetAsync(experimentId, ct),
             _ => throw new ExecutionError($"'{Shorten(id)}' is not a global id; use the id field of a Player, Team or Game") { Code = "INVALID_ID" },
         };
     }

@@ -58,7 +58,7 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
             """))["refreshPredictions"]!;
         var listed = NbaApp.Data(await app.QueryAsync("""
             { predictions(date: "2023-11-10", first: 100) { totalCount nodes { modelVersion game { nbaGameId } } }
-              models { version stage metrics { stat mae } }
+              models { version stage metrics { stat mae } featureImportances(stat: PTS, top: 5) { feature importance } }
               games(date: "2023-11-10") { nodes { boxScore { min } predictions { player { nbaId } } } } }
             """));
 
@@ -105,6 +105,10 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         Assert.Equal("PRODUCTION", (string)model["stage"]!);
         Assert.Equal((string)refreshed["modelVersion"]!, (string)model["version"]!);
         Assert.Equal(8, model["metrics"]!.AsArray().Count);
+        var importances = model["featureImportances"]!.AsArray().Select(f => (double)f!["importance"]!).ToList();
+        Assert.Equal(5, importances.Count);
+        Assert.Equal(importances.OrderByDescending(x => x), importances);
+        Assert.All(importances, i => Assert.InRange(i, 0.0001, 1));
     }
 }
 

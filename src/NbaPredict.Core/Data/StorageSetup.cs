@@ -39,6 +39,7 @@ public static class StorageSetup
         services.TryAddSingleton<Features.Predictions.ProductionModel>();
         services.TryAddSingleton<Features.Predictions.LiveFeatureStore>();
         services.TryAddSingleton<Features.Models.TrainingJobs>();
+        services.TryAddSingleton<Features.Models.FeatureImportanceService>();
         // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.
         services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();

@@ -189,4 +189,14 @@ internal sealed class CompactForest
     }
 
     public double Predict(ReadOnlySpan<float> x) => Bias + (Scale * RawSum(x));
+
+    /// <summary>Adds how often each feature is split on, per tree, into <paramref name="counts"/>.</summary>
+    public void AddSplitCounts(Span<double> counts, double weight)
+    {
+        var perTree = weight / Math.Max(1, TreeCount);
+        foreach (var node in _nodes)
+        {
+            counts[node.Feature] += perTree;
+        }
+    }
 }

@@ -134,6 +134,31 @@ public sealed class ModelBundle
     internal IReadOnlyList<StatModel> Models => _models;
 
     /// <summary>
+    /// Which features the tree members of a stat split on most, weighted by each member's stacking weight and
+    /// normalised to sum to 1 (split-count importance; the linear member is not counted).
+    /// </summary>
+    public IReadOnlyList<(string Feature, double Importance)> FeatureImportances(StatKind stat, int top)
+    {
+        var model = _models.FirstOrDefault(m => m.Stat == stat);
+        if (model is null)
+        {
+            return [];
+        }
+
+        var counts = new double[FeatureSchema.Count];
+        for (var i = 0; i < model.Members.Length; i++)
+        {
+            var weight = i < model.Weights.Length ? Math.Abs(model.Weights[i]) : 0;
+            model.Members[i].Forest?.AddSplitCounts(counts, weight);
+        }
+
+        var total = counts.Sum();
+        return total <= 0
+            ? []
+            : counts.Select((c, i) => (FeatureSchema.Names[i], c / total)).OrderByDescending(x => x.Item2).Take(top).ToList();
+    }
+
+    /// <summary>
     /// Predicts every stat of one featurized player-game into <paramref name="destination"/> (length ≥ <see cref="Stats"/>.Count).
     /// No allocation.
     /// </summary>

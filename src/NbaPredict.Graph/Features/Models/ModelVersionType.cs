@@ -55,6 +55,28 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
         Field("trainingSeconds", m => m.TrainingSeconds);
         Field("dataHash", m => m.DataHash);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelStatMetricsType>>>>("metrics").Resolve(c => ParseMetrics(c.Source.MetricsJson));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<FeatureImportanceType>>>>("featureImportances")
+            .Description("The features the tree members split on most for a stat, weighted by stacking weight; shares sum to 1 over all features.")
+            .Argument<NonNullGraphType<StatType>>("stat")
+            .Argument<IntGraphType>("top", "How many (1–50); default 10.")
+            .ResolveAsync(async c =>
+            {
+                var top = c.GetArgument("top", 10);
+                if (top is < 1 or > 50)
+                {
+                    throw new ExecutionError($"'top' must be between 1 and 50; got {top}") { Code = "INVALID_ARGUMENT" };
+                }
+
+                var stat = Enum.Parse<NbaPredict.Ml.Data.StatKind>(c.GetArgument<string>("stat"), ignoreCase: true);
+                try
+                {
+                    return await c.Service<FeatureImportanceService>().GetAsync(c.Source, stat, top, c.CancellationToken);
+                }
+                catch (DomainException ex)
+                {
+                    throw new ExecutionError(ex.Message) { Code = ex.Code };
+                }
+            });
     }
 
     internal static IReadOnlyList<ModelStatMetrics> ParseMetrics(string json)
@@ -71,6 +93,16 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
         }
 
         return result;
+    }
+}
+
+public sealed class FeatureImportanceType : ObjectGraphType<FeatureImportance>
+{
+    public FeatureImportanceType()
+    {
+        Name = "FeatureImportance";
+        Field("feature", f => f.Feature).Description("Feature name from the model's feature schema.");
+        Field("importance", f => f.Importance).Description("Share of weighted splits on this feature.");
     }
 }
 

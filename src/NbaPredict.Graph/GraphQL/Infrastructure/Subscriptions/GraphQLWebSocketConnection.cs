@@ -408,8 +408,7 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
 
             if (!result.Executed)
             {
-                SendError(operation, result.Errors ?? []);
-                Finish(operation, sendComplete: false);
+                FinishWithError(operation, result.Errors ?? []);
                 return;
             }
 
@@ -423,8 +422,7 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
         catch (Exception ex)
         {
             LogOperationFailed(logger, ex, operation.Id, context.TraceIdentifier);
-            SendError(operation, [InternalError()]);
-            Finish(operation, sendComplete: false);
+            FinishWithError(operation, [InternalError()]);
         }
     }
 
@@ -459,6 +457,21 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
 
         using var document = JsonDocument.Parse(serializer.Serialize(new ExecutionResult { Errors = list }));
         Send(Encode("error", operation.Id, document.RootElement.GetProperty("errors").GetRawText()), isNext: false, operation);
+    }
+
+    /// <summary>
+    /// Ends a failed operation. The id is freed before the error is queued, so a client that reuses the id as
+    /// soon as it reads the error is never told the id is still taken.
+    /// </summary>
+    private void FinishWithError(Operation operation, IEnumerable<ExecutionError> errors)
+    {
+        if (!operations.TryRemove(new KeyValuePair<string, Operation>(operation.Id, operation)))
+        {
+            return; // the client completed it, or the connection is closing
+        }
+
+        SendError(operation, errors);
+        operation.Dispose();
     }
 
     /// <summary>Ends an operation the server finished; the id can be reused once the client sees <c>complete</c>.</summary>

@@ -57,7 +57,7 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
             mutation { refreshPredictions(date: "2023-11-10") { count modelVersion errors { code } predictions { player { name } stats { stat value lower80 upper80 lower95 upper95 } } } }
             """))["refreshPredictions"]!;
         var listed = NbaApp.Data(await app.QueryAsync("""
-            { predictions(date: "2023-11-10", first: 100) { totalCount nodes { modelVersion game { nbaGameId } } }
+            { predictions(date: "2023-11-10", first: 100) { totalCount nodes { modelVersion game { nbaGameId } player { nbaId } actual { pts player { nbaId } } } }
               models { version stage metrics { stat mae } featureImportances(stat: PTS, top: 5) { feature importance } }
               games(date: "2023-11-10") { nodes { boxScore { min } predictions { player { nbaId } } } } }
             """));
@@ -67,6 +67,8 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         var played = listed["games"]!["nodes"]!.AsArray().Sum(g => g!["boxScore"]!.AsArray().Count(b => (int)b!["min"]! > 0));
         Assert.Equal(played, count);
         Assert.Equal(count, (int)listed["predictions"]!["totalCount"]!);
+        // Finished games carry the real line beside the prediction, for the same player.
+        Assert.All(listed["predictions"]!["nodes"]!.AsArray(), p => Assert.Equal((int)p!["player"]!["nbaId"]!, (int)p["actual"]!["player"]!["nbaId"]!));
         Assert.Equal(count, listed["games"]!["nodes"]!.AsArray().Sum(g => g!["predictions"]!.AsArray().Count));
         foreach (var prediction in refreshed["predictions"]!.AsArray())
         {

@@ -6,6 +6,7 @@ using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Graph.Features.Games;
 using NbaPredict.Graph.Features.Players;
 using NbaPredict.Graph.Features.Teams;
+using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Schema;
 
 namespace NbaPredict.Graph.Features.Predictions;
@@ -57,6 +58,17 @@ public sealed class PredictionType : ObjectGraphType<PredictionView>
         Field("inputsHash", p => p.InputsHash).Description("SHA-256 of the feature vector the model saw.");
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt.UtcDateTime);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
+        Field<PlayerGameType>("actual")
+            .Description("The player's real line once the game is played (null before, or if he did not play).")
+            .Resolve(c =>
+            {
+                var service = c.Service<NbaPredict.Core.Features.Games.GameService>();
+                var playerId = c.Source.PlayerId;
+                return c.Loaders()
+                    .GetOrAddCollectionBatchLoader<string, NbaPredict.Core.Domain.PlayerGame>("boxScores", (ids, ct) => service.GetBoxScoresAsync(ids, ct))
+                    .LoadAsync(c.Source.GameId)
+                    .Then(lines => lines.FirstOrDefault(l => l.PlayerId == playerId));
+            });
     }
 }
 

@@ -112,6 +112,44 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         Assert.Equal(importances.OrderByDescending(x => x), importances);
         Assert.All(importances, i => Assert.InRange(i, 0.0001, 1));
     }
+
+    [Fact]
+    public async Task Drift_reports_are_stored_and_a_flagged_one_reaches_driftDetected()
+    {
+        var none = NbaApp.Data(await app.QueryAsync("mutation { detectDrift { report { id } errors { code } } }"))["detectDrift"]!;
+        Assert.Equal("NO_MODEL_YET", (string)none["errors"]![0]!["code"]!);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+        }
+
+        using var socket = await GraphQLWebSocket.ConnectAsync(app);
+        await socket.SubscribeAsync("d", "subscription { driftDetected { modelVersion drifted maxFeaturePsi } }");
+        await Task.Delay(200); // the in-process bus subscribes synchronously; this only lets the operation start
+
+        const string detect = """
+            mutation($psi: Float) { detectDrift(recentDays: 30, psiThreshold: $psi, errorRatioThreshold: 100) {
+              report { drifted maxFeaturePsi referenceRows recentRows recentFrom recentTo features { feature psi ksStatistic ksPValue } stats { stat recentMae validationMae errorRatio } }
+              errors { code message } } }
+            """;
+        var calm = NbaApp.Data(await app.QueryAsync(detect, new { psi = 1000.0 }))["detectDrift"]!;
+        var flagged = NbaApp.Data(await app.QueryAsync(detect, new { psi = 0.0 }))["detectDrift"]!;
+
+        Assert.Empty(calm["errors"]!.AsArray());
+        var report = calm["report"]!;
+        Assert.False((bool)report["drifted"]!);
+        Assert.True((int)report["referenceRows"]! > 1000 && (int)report["recentRows"]! > 1000);
+        Assert.Equal(25, report["features"]!.AsArray().Count);
+        Assert.Equal(8, report["stats"]!.AsArray().Count);
+        Assert.All(report["stats"]!.AsArray(), st => Assert.True((double)st!["recentMae"]! > 0 && (double)st["validationMae"]! > 0));
+        Assert.True((bool)flagged["report"]!["drifted"]!);
+
+        var next = await socket.ReceiveAsync();
+        Assert.Equal("next", (string)next["type"]!);
+        Assert.True((bool)next["payload"]!["data"]!["driftDetected"]!["drifted"]!);
+        var stored = NbaApp.Data(await app.QueryAsync("{ driftReports { drifted } }"))["driftReports"]!.AsArray();
+        Assert.Equal([true, false], stored.Select(r => (bool)r!["drifted"]!));
+    }
 }
 
 public sealed class SqlitePredictionTests() : PredictionTests(Provider.Sqlite);

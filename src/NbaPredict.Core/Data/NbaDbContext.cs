@@ -19,6 +19,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<StoredPrediction> Predictions => Set<StoredPrediction>();
     public DbSet<Experiment> Experiments => Set<Experiment>();
+    public DbSet<DriftReport> DriftReports => Set<DriftReport>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -130,6 +131,13 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             experiment.Property(e => e.Unit).HasConversion<string>().HasMaxLength(16);
             experiment.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
             experiment.HasIndex(e => new { e.Status, e.Unit });
+        });
+
+        modelBuilder.Entity<DriftReport>(report =>
+        {
+            report.ToTable("drift_reports");
+            report.Property(r => r.ModelVersion).HasMaxLength(64);
+            report.HasIndex(r => r.ModelVersion);
         });
 
         ApplySnakeCaseColumnNames(modelBuilder);

@@ -35,6 +35,7 @@ public static class StorageSetup
         services.TryAddScoped<Features.Predictions.HistoryLoader>();
         services.TryAddScoped<Features.Models.ModelTrainingService>();
         services.TryAddScoped<Features.Experiments.ExperimentService>();
+        services.TryAddScoped<Features.Drift.DriftService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Features.Predictions.ProductionModel>();
         services.TryAddSingleton<Features.Predictions.LiveFeatureStore>();

@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using NbaPredict.Graph.Features.Drift;
 using NbaPredict.Graph.Features.Experiments;
 using NbaPredict.Graph.Features.Games;
 using NbaPredict.Graph.Features.Models;
@@ -21,6 +22,7 @@ public sealed class QueryType : ObjectGraphType
         PredictionQueries.AddTo(this);
         ModelQueries.AddTo(this);
         ExperimentQueries.AddTo(this);
+        DriftQueries.AddTo(this);
     }
 }
 
@@ -34,6 +36,7 @@ public sealed class MutationType : ObjectGraphType
         PredictionQueries.AddWhatIf(this);
         ModelQueries.AddMutations(this);
         ExperimentQueries.AddMutations(this);
+        DriftQueries.AddMutations(this);
     }
 }
 
@@ -45,6 +48,7 @@ public sealed class SubscriptionType : ObjectGraphType
         Name = "Subscription";
         PredictionQueries.AddSubscriptions(this);
         ModelQueries.AddSubscriptions(this);
+        DriftQueries.AddSubscriptions(this);
     }
 }
 

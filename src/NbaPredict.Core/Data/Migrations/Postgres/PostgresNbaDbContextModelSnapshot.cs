@@ -22,6 +22,84 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.DriftReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Drifted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("drifted");
+
+                    b.Property<double>("ErrorRatioThreshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("error_ratio_threshold");
+
+                    b.Property<string>("FeaturesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("features_json");
+
+                    b.Property<double>("MaxFeaturePsi")
+                        .HasColumnType("double precision")
+                        .HasColumnName("max_feature_psi");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("PsiThreshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("psi_threshold");
+
+                    b.Property<DateOnly>("RecentFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("recent_from");
+
+                    b.Property<int>("RecentRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("recent_rows");
+
+                    b.Property<DateOnly>("RecentTo")
+                        .HasColumnType("date")
+                        .HasColumnName("recent_to");
+
+                    b.Property<DateOnly>("ReferenceFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("reference_from");
+
+                    b.Property<int>("ReferenceRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("reference_rows");
+
+                    b.Property<DateOnly>("ReferenceTo")
+                        .HasColumnType("date")
+                        .HasColumnName("reference_to");
+
+                    b.Property<string>("StatsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stats_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drift_reports");
+
+                    b.HasIndex("ModelVersion")
+                        .HasDatabaseName("ix_drift_reports_model_version");
+
+                    b.ToTable("drift_reports", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.Experiment", b =>
                 {
                     b.Property<int>("Id")

@@ -17,6 +17,82 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.DriftReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Drifted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("drifted");
+
+                    b.Property<double>("ErrorRatioThreshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("error_ratio_threshold");
+
+                    b.Property<string>("FeaturesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("features_json");
+
+                    b.Property<double>("MaxFeaturePsi")
+                        .HasColumnType("REAL")
+                        .HasColumnName("max_feature_psi");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("PsiThreshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("psi_threshold");
+
+                    b.Property<DateOnly>("RecentFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recent_from");
+
+                    b.Property<int>("RecentRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recent_rows");
+
+                    b.Property<DateOnly>("RecentTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recent_to");
+
+                    b.Property<DateOnly>("ReferenceFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference_from");
+
+                    b.Property<int>("ReferenceRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reference_rows");
+
+                    b.Property<DateOnly>("ReferenceTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference_to");
+
+                    b.Property<string>("StatsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stats_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drift_reports");
+
+                    b.HasIndex("ModelVersion")
+                        .HasDatabaseName("ix_drift_reports_model_version");
+
+                    b.ToTable("drift_reports", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.Experiment", b =>
                 {
                     b.Property<int>("Id")

@@ -43,10 +43,18 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
         var served = app.Services.GetRequiredService<ProductionModel>();
 
+        using var socket = await GraphQLWebSocket.ConnectAsync(app);
+        await socket.SubscribeAsync("m", "subscription { modelPromoted { version stage } }");
+        await GraphQLWebSocket.WaitForSubscriberAsync(app, NbaPredict.Core.Events.Topics.ModelPromoted);
+
         Assert.Null(await registry.GetProductionAsync());
         await registry.PromoteAsync(first.Version);
         Assert.Equal(first.Version, served.Current!.Version.Version);
-        await registry.PromoteAsync(second.Version);
+        var promotedEvent = (await socket.ReceiveAsync())["payload"]!["data"]!["modelPromoted"]!;
+        Assert.Equal((first.Version, "PRODUCTION"), ((string)promotedEvent["version"]!, (string)promotedEvent["stage"]!));
+        var viaGraphQL = NbaApp.Data(await app.QueryAsync("mutation($v: String!) { promoteModel(version: $v) { model { version stage } errors { code } } }", new { v = second.Version }))["promoteModel"]!;
+        Assert.Equal("PRODUCTION", (string)viaGraphQL["model"]!["stage"]!);
+        Assert.Equal(second.Version, (string)(await socket.ReceiveAsync())["payload"]!["data"]!["modelPromoted"]!["version"]!);
 
         var all = await registry.ListAsync();
         Assert.Equal(ModelStage.Production, all.Single(m => m.Version == second.Version).Stage);

@@ -125,7 +125,7 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
 
         using var socket = await GraphQLWebSocket.ConnectAsync(app);
         await socket.SubscribeAsync("d", "subscription { driftDetected { modelVersion drifted maxFeaturePsi } }");
-        await Task.Delay(200); // the in-process bus subscribes synchronously; this only lets the operation start
+        await GraphQLWebSocket.WaitForSubscriberAsync(app, NbaPredict.Core.Features.Drift.DriftService.Topic);
 
         const string detect = """
             mutation($psi: Float) { detectDrift(recentDays: 30, psiThreshold: $psi, errorRatioThreshold: 100) {

@@ -34,6 +34,7 @@ public sealed class TrainingJobTests : IAsyncLifetime
 
         using var socket = await GraphQLWebSocket.ConnectAsync(app);
         await socket.SubscribeAsync("p", "subscription($id: ID!) { trainingProgress(jobId: $id) { state message modelVersion } }", new { id = jobId });
+        await GraphQLWebSocket.WaitForSubscriberAsync(app, NbaPredict.Core.Features.Models.TrainingJobs.Topic(jobId));
         var states = new List<string>();
         string? version = null;
         var status = NbaApp.Data(await app.QueryAsync("query($id: ID!) { trainingJob(id: $id) { state modelVersion } }", new { id = jobId }))["trainingJob"]!;

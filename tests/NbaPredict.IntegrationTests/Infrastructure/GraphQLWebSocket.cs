@@ -25,6 +25,21 @@ public sealed class GraphQLWebSocket(WebSocket socket) : IDisposable
 
     public void Dispose() => socket.Dispose();
 
+    /// <summary>
+    /// Waits until the app's event bus has a subscriber on <paramref name="topic"/>, so an event published next
+    /// cannot race ahead of the subscription being registered.
+    /// </summary>
+    public static async Task WaitForSubscriberAsync(WebApplicationFactory<Program> app, string topic)
+    {
+        var bus = (NbaPredict.Core.Events.EventBus)app.Services.GetService(typeof(NbaPredict.Core.Events.IEventBus))!;
+        var deadline = DateTime.UtcNow + Patience;
+        while (bus.SubscriberCount(topic) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no subscriber on '{topic}' within {Patience.TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+
     public Task SubscribeAsync(string id, string query, object? variables = null) =>
         SendAsync(new { id, type = "subscribe", payload = new { query, variables } });
 

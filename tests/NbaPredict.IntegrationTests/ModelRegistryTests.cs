@@ -64,6 +64,61 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Predictions_keep_succeeding_while_models_are_promoted_back_and_forth()
+    {
+        var first = await TrainAsync();
+        var second = await TrainAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ModelRegistryService>().PromoteAsync(first.Version);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var served = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        async Task PredictLoop()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                try
+                {
+                    var prediction = await scope.ServiceProvider.GetRequiredService<PredictionService>()
+                        .PredictWhatIfAsync(201939, "LAL", home: true, new DateOnly(2023, 12, 25));
+                    served.Add(prediction.ModelVersion);
+                    if (prediction.Stats.Count != 8)
+                    {
+                        failures.Add($"{prediction.Stats.Count} stats");
+                    }
+                }
+                catch (Exception ex)
+                {
+                    failures.Add(ex.GetType().Name + ": " + ex.Message);
+                }
+            }
+        }
+
+        var loops = Enumerable.Range(0, 3).Select(_ => Task.Run(PredictLoop)).ToList();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
+            for (var i = 0; i < 6; i++)
+            {
+                await Task.Delay(150);
+                await registry.PromoteAsync(i % 2 == 0 ? second.Version : first.Version);
+            }
+        }
+
+        await Task.Delay(150);
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+
+        Assert.Empty(failures);
+        Assert.True(served.Count > 20, $"only {served.Count} predictions were made during the swaps");
+        Assert.Equal([first.Version, second.Version], served.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_model_whose_artifact_cannot_be_loaded_is_refused_and_production_is_unchanged()
     {
         var good = await TrainAsync();

@@ -19,6 +19,7 @@ builder.Services.AddHostedService<BundledDataImportService>();
 builder.Services.AddSingleton<ModelBootstrapStatus>();
 builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
+builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
 
 var app = builder.Build();
@@ -32,9 +33,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
-app.MapGet("/health/ready", (ImportStatus import, ModelBootstrapStatus model) =>
-    Results.Ok(new { status = "ready", import = import.State.ToString(), detail = import.Message, model = model.Message }));
+app.MapNbaHealthChecks();
 app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
 
 app.Run();

@@ -36,6 +36,13 @@ public sealed class RedisEventBus : EventBus
         connection = new Lazy<Task<IConnectionMultiplexer>>(Task.FromResult(multiplexer));
     }
 
+    /// <summary>Round-trip time to Redis, for readiness checks.</summary>
+    public async Task<TimeSpan> PingAsync()
+    {
+        var multiplexer = await connection.Value.ConfigureAwait(false);
+        return await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
+    }
+
     public override async ValueTask PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);

@@ -48,6 +48,10 @@ public static class NbaTeams
 
     public static Team? FindById(int id) => ById.GetValueOrDefault(id);
 
+    /// <summary>The tricode of a stored team id; an unknown id means corrupt data, so it throws.</summary>
+    public static string CodeOf(int id) => FindById(id)?.Abbreviation
+        ?? throw new InvalidOperationException($"unknown team id {id} in stored data");
+
     private static Team T(int id, string code, string name, string city, string conference) =>
         new() { Id = id, Abbreviation = code, Name = name, City = city, Conference = conference };
 }

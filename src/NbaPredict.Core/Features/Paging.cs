@@ -18,7 +18,7 @@ public readonly record struct PageRequest(int Offset, int Size)
         var take = size ?? DefaultPageSize;
         if (take is < 0 or > MaxPageSize)
         {
-            throw new DomainException("INVALID_PAGE_SIZE", $"first must be between 0 and {MaxPageSize}; got {take}");
+            throw new DomainException("INVALID_PAGE_SIZE", $"'first' must be between 0 and {MaxPageSize}; got {take}");
         }
 
         if (offset < 0)

@@ -94,9 +94,9 @@ public sealed class EvaluationReport
             var baseline = new List<double>();
             foreach (var (low, high, _) in MinuteBuckets)
             {
-                var bucket = rows.Where(r => r.Stat == stats[s] && r.Minutes >= low && r.Minutes <= high).ToList();
-                model.Add(bucket.Count == 0 ? 0 : bucket.Average(r => Math.Abs(r.Predicted - r.Actual)));
-                baseline.Add(bucket.Count == 0 ? 0 : bucket.Average(r => Math.Abs(r.Last10 - r.Actual)));
+                var mae = BucketMae(stats[s], low, high);
+                model.Add(mae?.Model ?? 0);
+                baseline.Add(mae?.Last10 ?? 0);
             }
 
             var xs = Enumerable.Range(0, MinuteBuckets.Length).Select(i => (double)i).ToArray();
@@ -116,6 +116,15 @@ public sealed class EvaluationReport
         plot.YLabel("MAE");
         plot.ShowLegend();
         plot.SavePng(path, 1000, 600);
+    }
+
+    /// <summary>MAE of the model and of the last-10 mean for one stat in one minutes bucket; null when empty.</summary>
+    private (double Model, double Last10)? BucketMae(StatKind stat, int low, int high)
+    {
+        var bucket = rows.Where(r => r.Stat == stat && r.Minutes >= low && r.Minutes <= high).ToList();
+        return bucket.Count == 0
+            ? null
+            : (bucket.Average(r => Math.Abs(r.Predicted - r.Actual)), bucket.Average(r => Math.Abs(r.Last10 - r.Actual)));
     }
 
     private string Markdown(string command, string modelVersion, WalkForwardResult result)
@@ -166,8 +175,8 @@ public sealed class EvaluationReport
         {
             var cells = MinuteBuckets.Select(b =>
             {
-                var bucket = rows.Where(r => r.Stat == stat && r.Minutes >= b.Low && r.Minutes <= b.High).ToList();
-                return bucket.Count == 0 ? "–" : string.Create(c, $"{bucket.Average(r => Math.Abs(r.Predicted - r.Actual)):F2} / {bucket.Average(r => Math.Abs(r.Last10 - r.Actual)):F2}");
+                var mae = BucketMae(stat, b.Low, b.High);
+                return mae is { } m ? string.Create(c, $"{m.Model:F2} / {m.Last10:F2}") : "–";
             });
             md.AppendLine(c, $"| {stat.ToString().ToUpperInvariant()} | {string.Join(" | ", cells)} |");
         }

@@ -77,10 +77,7 @@ public sealed class PlayerService(IDbContextFactory<NbaDbContext> contexts, Cach
     public async Task<ILookup<int, PlayerGame>> GetGameLogsAsync(IReadOnlyList<int> playerIds, string? season, int last, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
-        if (last is < 1 or > MaxGameLog)
-        {
-            throw new DomainException("INVALID_ARGUMENT", $"last must be between 1 and {MaxGameLog}; got {last}");
-        }
+        CheckGameLogLength(last);
 
         // Written as players → their latest games so EF Core emits one windowed (ROW_NUMBER) query, not one per player.
         var rows = await db.Players
@@ -91,6 +88,15 @@ public sealed class PlayerService(IDbContextFactory<NbaDbContext> contexts, Cach
                 .Take(last))
             .ToListAsync(cancellationToken);
         return rows.OrderByDescending(r => r.GameDate).ThenByDescending(r => r.GameId).ToLookup(r => r.PlayerId);
+    }
+
+    /// <summary>Refuses a game-log length outside 1..<see cref="MaxGameLog"/>.</summary>
+    public static void CheckGameLogLength(int last)
+    {
+        if (last is < 1 or > MaxGameLog)
+        {
+            throw new DomainException("INVALID_ARGUMENT", $"'last' must be between 1 and {MaxGameLog}; got {last}");
+        }
     }
 
     /// <summary>Per-game averages for a season, or each player's latest season when none is named.</summary>

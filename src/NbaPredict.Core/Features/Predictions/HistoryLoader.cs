@@ -28,14 +28,11 @@ public sealed class HistoryLoader(IDbContextFactory<NbaDbContext> contexts)
             })
             .ToListAsync(cancellationToken);
         return rows.Select(r => new PlayerGameRecord(
-            r.GameId, r.GameDate, r.SeasonId, r.PlayerId, Code(r.TeamId), Code(r.OpponentTeamId), r.Home, r.Minutes, r.Pts, r.Reb, r.Oreb,
+            r.GameId, r.GameDate, r.SeasonId, r.PlayerId, NbaTeams.CodeOf(r.TeamId), NbaTeams.CodeOf(r.OpponentTeamId), r.Home, r.Minutes, r.Pts, r.Reb, r.Oreb,
             r.Dreb, r.Ast, r.Stl, r.Blk, r.Tov, r.Pf, r.Fgm, r.Fga, r.Fg3m, r.Fg3a, r.Ftm, r.Fta, r.PlusMinus)).ToList();
     }
 
     public static PlayerGameRecord ToRecord(BoxScoreRow r) => new(
-        r.GameId, r.GameDate, r.Season, r.PlayerId, Code(r.TeamId), Code(r.OpponentTeamId), r.Home, r.Minutes, r.Pts, r.Reb, r.Oreb,
+        r.GameId, r.GameDate, r.Season, r.PlayerId, NbaTeams.CodeOf(r.TeamId), NbaTeams.CodeOf(r.OpponentTeamId), r.Home, r.Minutes, r.Pts, r.Reb, r.Oreb,
         r.Dreb, r.Ast, r.Stl, r.Blk, r.Tov, r.Pf, r.Fgm, r.Fga, r.Fg3m, r.Fg3a, r.Ftm, r.Fta, r.PlusMinus);
-
-    private static string Code(int teamId) => NbaTeams.FindById(teamId)?.Abbreviation
-        ?? throw new InvalidOperationException($"unknown team id {teamId} in stored data");
 }

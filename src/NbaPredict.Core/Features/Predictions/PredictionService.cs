@@ -44,7 +44,11 @@ public sealed class PredictionService(
         var (store, _) = await Task.Run(() => FeatureStore.BuildHistorical(prior), cancellationToken);
         var predictions = Predict(model, store, slate);
         await StoreAsync(predictions, model.Version.Version, date, cancellationToken);
-        var stored = await ListAsync(date, null, null, cancellationToken);
+        // The saved entities carry their ids, so the answer needs no second read (and cannot pick up a model
+        // promoted in the meantime); same order as ListAsync.
+        var stored = predictions.Select(PredictionView.From)
+            .OrderBy(p => p.GameId, StringComparer.Ordinal).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
+            .ToList();
         await PublishAsync(stored, cancellationToken);
         return stored;
     }
@@ -76,7 +80,7 @@ public sealed class PredictionService(
             throw new DomainException("INVALID_OPPONENT", $"player {playerId} plays for {opponent.Abbreviation} on that date; choose another opponent");
         }
 
-        var query = new PlayerGameQuery(playerId, Code(teamId), opponent.Abbreviation, home, date);
+        var query = new PlayerGameQuery(playerId, NbaTeams.CodeOf(teamId), opponent.Abbreviation, home, date);
         var stats = new StatPrediction[model.Bundle.Stats.Count];
         var features = new float[FeatureSchema.Count];
         var predicted = await live.UseAsync(date, store =>
@@ -225,7 +229,7 @@ public sealed class PredictionService(
         var result = new List<StoredPrediction>(slate.Count);
         foreach (var entry in slate)
         {
-            var query = new PlayerGameQuery(entry.PlayerId, Code(entry.TeamId), Code(entry.OpponentTeamId), entry.Home, entry.Date);
+            var query = new PlayerGameQuery(entry.PlayerId, NbaTeams.CodeOf(entry.TeamId), NbaTeams.CodeOf(entry.OpponentTeamId), entry.Home, entry.Date);
             store.Featurize(query, features);
             model.Bundle.Predict(features, stats);
             result.Add(new StoredPrediction
@@ -260,6 +264,4 @@ public sealed class PredictionService(
             await transaction.CommitAsync(ct);
         }, cancellationToken);
     }
-
-    private static string Code(int teamId) => NbaTeams.FindById(teamId)?.Abbreviation ?? throw new InvalidOperationException($"unknown team id {teamId}");
 }

@@ -84,21 +84,13 @@ public static class DriftQueries
             .Argument<IntGraphType>("recentDays", "Window of recent games in days; default 30.")
             .Argument<FloatGraphType>("psiThreshold", "A feature PSI above this flags drift; default 0.25.")
             .Argument<FloatGraphType>("errorRatioThreshold", "Recent MAE / validation MAE above this flags drift; default 1.25.")
-            .ResolveAsync(async c =>
-            {
-                try
-                {
-                    return new DetectDriftPayload(await c.Service<DriftService>().RunAsync(
-                        c.GetArgument("recentDays", 30),
-                        c.GetArgument("psiThreshold", DriftService.DefaultPsiThreshold),
-                        c.GetArgument("errorRatioThreshold", DriftService.DefaultErrorRatioThreshold),
-                        c.CancellationToken), []);
-                }
-                catch (DomainException ex)
-                {
-                    return new DetectDriftPayload(null, [ex]);
-                }
-            });
+            .ResolveAsync(async c => await DomainPayload.CaptureAsync(
+                () => c.Service<DriftService>().RunAsync(
+                    c.GetArgument("recentDays", 30),
+                    c.GetArgument("psiThreshold", DriftService.DefaultPsiThreshold),
+                    c.GetArgument("errorRatioThreshold", DriftService.DefaultErrorRatioThreshold),
+                    c.CancellationToken),
+                (report, errors) => new DetectDriftPayload(report, errors)));
     }
 
     public static void AddSubscriptions(ObjectGraphType subscription)

@@ -124,15 +124,6 @@ public static class ExperimentQueries
             .ResolveAsync(async c => await Run(() => c.Service<ExperimentService>().StopAsync(c.GetArgument<int>("experimentId"), c.CancellationToken)));
     }
 
-    private static async Task<ExperimentPayload> Run(Func<Task<ExperimentView>> action)
-    {
-        try
-        {
-            return new ExperimentPayload(await action(), []);
-        }
-        catch (DomainException ex)
-        {
-            return new ExperimentPayload(null, [ex]);
-        }
-    }
+    private static Task<ExperimentPayload> Run(Func<Task<ExperimentView>> action) =>
+        DomainPayload.CaptureAsync(action, (experiment, errors) => new ExperimentPayload(experiment, errors));
 }

@@ -68,14 +68,8 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
                 }
 
                 var stat = Enum.Parse<NbaPredict.Ml.Data.StatKind>(c.GetArgument<string>("stat"), ignoreCase: true);
-                try
-                {
-                    return await c.Service<FeatureImportanceService>().GetAsync(c.Source, stat, top, c.CancellationToken);
-                }
-                catch (DomainException ex)
-                {
-                    throw new ExecutionError(ex.Message) { Code = ex.Code };
-                }
+                // A refusal (an artifact that cannot be loaded) becomes a coded error in DomainErrorMiddleware.
+                return await c.Service<FeatureImportanceService>().GetAsync(c.Source, stat, top, c.CancellationToken);
             });
     }
 
@@ -185,32 +179,19 @@ public static class ModelQueries
             .Description("Start training a new model version on the stored data; returns the job id at once.")
             .Argument<BooleanGraphType>("promote", "Make the new model production when it finishes; default false.")
             .Argument<BooleanGraphType>("quick", "Use the quick configuration (minutes instead of tens of minutes); default false.")
-            .Resolve(c =>
+            .ResolveAsync(async c =>
             {
                 var options = c.GetArgument("quick", false) ? NbaPredict.Ml.Modeling.TrainingOptions.Quick : null;
-                try
-                {
-                    return new TrainModelPayload(c.Service<TrainingJobs>().Start(new TrainingRequest(null, c.GetArgument("promote", false), options)), []);
-                }
-                catch (DomainException ex)
-                {
-                    return new TrainModelPayload(null, [ex]);
-                }
+                return await DomainPayload.CaptureAsync(
+                    () => Task.FromResult(c.Service<TrainingJobs>().Start(new TrainingRequest(null, c.GetArgument("promote", false), options))),
+                    (job, errors) => new TrainModelPayload(job, errors));
             });
 
         mutation.Field<NonNullGraphType<PromoteModelPayloadType>>("promoteModel")
             .Description("Make a registered model version the production model; the previous one is archived.")
             .Argument<NonNullGraphType<StringGraphType>>("version")
-            .ResolveAsync(async c =>
-            {
-                try
-                {
-                    return new PromoteModelPayload(await c.Service<ModelRegistryService>().PromoteAsync(c.GetArgument<string>("version"), c.CancellationToken), []);
-                }
-                catch (DomainException ex)
-                {
-                    return new PromoteModelPayload(null, [ex]);
-                }
-            });
+            .ResolveAsync(async c => await DomainPayload.CaptureAsync(
+                () => c.Service<ModelRegistryService>().PromoteAsync(c.GetArgument<string>("version"), c.CancellationToken),
+                (model, errors) => new PromoteModelPayload(model, errors)));
     }
 }

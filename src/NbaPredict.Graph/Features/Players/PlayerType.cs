@@ -33,10 +33,8 @@ public sealed class PlayerType : ObjectGraphType<Player>
             {
                 var season = c.GetArgument<string?>("season");
                 var last = c.GetArgument("last", 10);
-                if (last is < 1 or > PlayerService.MaxGameLog)
-                {
-                    throw new ExecutionError($"'last' must be between 1 and {PlayerService.MaxGameLog}; got {last}") { Code = "INVALID_ARGUMENT" };
-                }
+                // Checked here, not only in the batch fetch, so the refusal is a coded error for this field.
+                PlayerService.CheckGameLogLength(last);
 
                 var service = c.Service<PlayerService>();
                 return c.Loaders()

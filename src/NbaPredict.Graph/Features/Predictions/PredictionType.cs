@@ -172,15 +172,9 @@ public static class PredictionQueries
             .ResolveAsync(async c =>
             {
                 var date = c.GetArgument<DateOnly>("date");
-                try
-                {
-                    var predictions = await c.Service<PredictionService>().RefreshAsync(date, c.CancellationToken);
-                    return new RefreshPredictionsPayload(date, predictions.Count > 0 ? predictions[0].ModelVersion : null, predictions, []);
-                }
-                catch (DomainException ex)
-                {
-                    return new RefreshPredictionsPayload(date, null, [], [ex]);
-                }
+                return await DomainPayload.CaptureAsync(
+                    () => c.Service<PredictionService>().RefreshAsync(date, c.CancellationToken),
+                    (predictions, errors) => new RefreshPredictionsPayload(date, predictions is { Count: > 0 } ? predictions[0].ModelVersion : null, predictions ?? [], errors));
             });
     }
 
@@ -192,15 +186,10 @@ public static class PredictionQueries
             .ResolveAsync(async c =>
             {
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
-                try
-                {
-                    return new PredictPayload(await c.Service<PredictionService>().PredictWhatIfAsync(
-                        (int)input["playerNbaId"]!, (string)input["opponent"]!, (bool)input["home"]!, (DateOnly)input["date"]!, c.CancellationToken), []);
-                }
-                catch (DomainException ex)
-                {
-                    return new PredictPayload(null, [ex]);
-                }
+                return await DomainPayload.CaptureAsync(
+                    () => c.Service<PredictionService>().PredictWhatIfAsync(
+                        (int)input["playerNbaId"]!, (string)input["opponent"]!, (bool)input["home"]!, (DateOnly)input["date"]!, c.CancellationToken),
+                    (prediction, errors) => new PredictPayload(prediction, errors));
             });
     }
 

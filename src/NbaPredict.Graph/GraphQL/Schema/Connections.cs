@@ -61,13 +61,7 @@ public static class Cursors
     public static PageRequest Page(IResolveFieldContext context)
     {
         var offset = OffsetAfter(context.GetArgument<string?>("after"));
-        var first = context.GetArgument<int?>("first");
-        if (first is < 0 or > PageRequest.MaxPageSize)
-        {
-            throw new ExecutionError($"'first' must be between 0 and {PageRequest.MaxPageSize}; got {first}") { Code = "INVALID_PAGE_SIZE" };
-        }
-
-        return PageRequest.Create(offset, first);
+        return PageRequest.Create(offset, context.GetArgument<int?>("first"));
     }
 }
 

@@ -18,10 +18,7 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(redis), $"{TestEnvironment.RedisVariable} is not set: run the tests with ./build.sh test");
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
         app = new NbaApp(database, new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis });
-        var input = Path.Combine(database.DataDirectory, "input");
-        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 6);
-        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 6);
-        Assert.False((await app.ImportAsync(input)).AnyFileRejected);
+        await app.ImportTwoSeasonSlicesAsync(days: 6);
     }
 
     public async Task DisposeAsync()

@@ -16,10 +16,7 @@ public abstract class ModelRegistryTests(Provider provider) : IAsyncLifetime
     {
         database = await TestDatabase.CreateAsync(provider);
         app = new NbaApp(database);
-        var input = Path.Combine(database.DataDirectory, "input");
-        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 8);
-        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 8);
-        Assert.False((await app.ImportAsync(input)).AnyFileRejected);
+        await app.ImportTwoSeasonSlicesAsync(days: 8);
     }
 
     public async Task DisposeAsync()

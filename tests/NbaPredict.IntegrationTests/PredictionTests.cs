@@ -17,10 +17,7 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
     {
         database = await TestDatabase.CreateAsync(provider);
         app = new NbaApp(database);
-        var input = Path.Combine(database.DataDirectory, "input");
-        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 20);
-        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 20);
-        Assert.False((await app.ImportAsync(input)).AnyFileRejected);
+        await app.ImportTwoSeasonSlicesAsync(days: 20);
     }
 
     public async Task DisposeAsync()

@@ -25,10 +25,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
         var shared = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis };
         instanceA = new NbaApp(database, shared);
         instanceB = new NbaApp(database, shared);
-        var input = Path.Combine(database.DataDirectory, "input");
-        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 15);
-        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 15);
-        Assert.False((await instanceA.ImportAsync(input)).AnyFileRejected);
+        await instanceA.ImportTwoSeasonSlicesAsync(days: 15);
         await using var scope = instanceA.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(
             Promote: true,

@@ -12,10 +12,7 @@ public sealed class TrainingJobTests : IAsyncLifetime
     {
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
         app = new NbaApp(database);
-        var input = Path.Combine(database.DataDirectory, "input");
-        TestEnvironment.WriteSeasonSlice(input, "2022-23", days: 6);
-        TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 6);
-        Assert.False((await app.ImportAsync(input)).AnyFileRejected);
+        await app.ImportTwoSeasonSlicesAsync(days: 6);
     }
 
     public async Task DisposeAsync()

@@ -36,6 +36,18 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
         return await scope.ServiceProvider.GetRequiredService<BoxScoreImporter>().ImportDirectoryAsync(directory, skipUnchangedFiles: false);
     }
 
+    /// <summary>
+    /// Imports the first <paramref name="days"/> game days of 2022-23 and of 2023-24: the smallest real data a
+    /// model can be trained (one season) and calibrated (the next) on.
+    /// </summary>
+    public async Task ImportTwoSeasonSlicesAsync(int days)
+    {
+        var input = Path.Combine(Database.DataDirectory, "input");
+        TestEnvironment.WriteSeasonSlice(input, "2022-23", days);
+        TestEnvironment.WriteSeasonSlice(input, "2023-24", days);
+        Assert.False((await ImportAsync(input)).AnyFileRejected);
+    }
+
     /// <summary>Posts a GraphQL query and returns the parsed response body.</summary>
     public async Task<JsonObject> QueryAsync(string query, object? variables = null)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Workers.Ingestion;
 
 namespace NbaPredict.Workers.Cli;
 
@@ -18,6 +19,8 @@ public static class NbaCli
           evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR]
                                    walk forward through DIR with the production model, never retraining;
                                    --report writes evaluation.md and its charts into DIR
+          ingest --date YYYY-MM-DD [--source nba-stats|espn]
+                                   fetch one game day's box scores from an API and upsert them (idempotent)
         configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
         """;
 
@@ -37,6 +40,7 @@ public static class NbaCli
                 "import" => await WithServicesAsync(configurationOverride, services => ImportCommand.RunAsync(services, options, output)),
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
+                "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),
                 _ => throw new CommandLineException($"unknown command '{args[0]}'; run 'nbapredict --help' for the list"),
             };
         }
@@ -63,6 +67,7 @@ public static class NbaCli
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddNbaStorage();
+        builder.Services.AddNbaIngestion();
         using var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();
         try

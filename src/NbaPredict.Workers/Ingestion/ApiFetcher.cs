@@ -38,7 +38,7 @@ internal static class ApiFetcher
             if (!response.IsSuccessStatusCode)
             {
                 var retryAfter = IngestionResilience.RetryAfter(response) is { } wait ? $" (Retry-After {wait.TotalSeconds:F0} s)" : "";
-                throw new IngestionException($"{source}: {what} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}{retryAfter} after every retry");
+                throw new IngestionException($"{source}: {what} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}{retryAfter}");
             }
 
             return await response.Content.ReadAsStringAsync(cancellationToken);

@@ -74,6 +74,12 @@ public static partial class NbaStatsMapper
             teamPoints[(row[gameId] ?? "", (row[team] ?? "").Trim())] = BoxScoreRecords.Number(row[points]);
         }
 
+        var withoutPlayers = teamPoints.Keys.Select(k => k.Game).Distinct(StringComparer.Ordinal).Where(g => !linesByGame.ContainsKey(g)).ToList();
+        if (withoutPlayers.Count > 0)
+        {
+            throw new IngestionException($"{NbaStatsClient.SourceName}: the team log lists game(s) {string.Join(", ", withoutPlayers)} that have no player rows (the player log is incomplete)");
+        }
+
         foreach (var (game, lines) in linesByGame)
         {
             var teamRows = teamPoints.Where(t => t.Key.Game == game).ToList();

@@ -42,7 +42,7 @@ public sealed class IngestionHarness : IAsyncDisposable
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Ingestion", "Fixtures", name));
 
-    public static async Task<IngestionHarness> StartAsync(string provider = "sqlite", IDictionary<string, string?>? settings = null)
+    public static async Task<IngestionHarness> StartAsync(string provider = "sqlite", IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var server = WireMockServer.Start();
         var dataDirectory = Directory.CreateTempSubdirectory("nbapredict-ingest-").FullName;
@@ -89,6 +89,11 @@ public sealed class IngestionHarness : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddLogging();
+        if (time is not null)
+        {
+            collection.AddSingleton(time);
+        }
+
         collection.AddNbaIngestion();
         var provider_ = collection.BuildServiceProvider();
         await using (var scope = provider_.CreateAsyncScope())

@@ -88,7 +88,21 @@ public sealed class IngestionSuccessTests
         Assert.Equal((0, 1, 43), (update.Import!.Counts.Inserted, update.Import.Counts.Updated, update.Import.Counts.Unchanged));
         Assert.Equal((0, 0, 44), (again.Import!.Counts.Inserted, again.Import.Counts.Updated, again.Import.Counts.Unchanged));
         Assert.Equal(2, await harness.QueryAsync(db => db.PlayerGames.Where(p => p.PlayerId == 201939).Select(p => p.Ast).SingleAsync()));
+        Assert.Equal(6, harness.Requests("scoreboard") + harness.Requests("summary"));
         Assert.Equal((44, 2, 44), await harness.CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_day_that_is_not_over_in_US_Eastern_time_is_not_cached()
+    {
+        // 23:00 in New York on the game day: late results and stat corrections may still come, so every run refetches.
+        await using var harness = await IngestionHarness.StartAsync(time: new FixedTime(new DateTimeOffset(2023, 10, 25, 3, 0, 0, TimeSpan.Zero)));
+
+        await harness.IngestAsync();
+        await harness.IngestAsync();
+
+        Assert.Equal(4, harness.Requests("leaguegamelog"));
+        Assert.False(Directory.Exists(Path.Combine(harness.DataDirectory, "raw", "nba-stats")));
     }
 
     [Fact]
@@ -116,5 +130,10 @@ public sealed class IngestionSuccessTests
 
         Assert.Null(result.Import);
         Assert.Equal((0, 0, 0), await harness.CountsAsync());
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

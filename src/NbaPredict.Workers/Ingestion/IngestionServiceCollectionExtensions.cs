@@ -30,12 +30,17 @@ public static class IngestionServiceCollectionExtensions
                 Configure(client, sp.GetRequiredService<IOptions<IngestionOptions>>().Value.NbaStats);
                 NbaStatsClient.ConfigureHeaders(client);
             })
+            .ConfigurePrimaryHttpMessageHandler(CompressingHandler)
             .AddResilienceHandler(NbaStatsClient.SourceName, (pipeline, context) => Pipeline(pipeline, context.ServiceProvider, IngestionSource.NbaStats));
         services.AddHttpClient<IEspnClient, EspnClient>((sp, client) =>
                 Configure(client, sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Espn))
+            .ConfigurePrimaryHttpMessageHandler(CompressingHandler)
             .AddResilienceHandler(EspnClient.SourceName, (pipeline, context) => Pipeline(pipeline, context.ServiceProvider, IngestionSource.Espn));
         return services;
     }
+
+    // Both APIs answer gzip to browsers; asking for it the same way keeps requests browser-like and small.
+    private static SocketsHttpHandler CompressingHandler() => new() { AutomaticDecompression = System.Net.DecompressionMethods.All };
 
     private static void Configure(HttpClient client, SourceOptions options)
     {

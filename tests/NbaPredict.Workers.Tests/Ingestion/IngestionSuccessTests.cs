@@ -40,6 +40,9 @@ public sealed class IngestionSuccessTests
         Assert.Equal("https://www.nba.com/", request.Headers!["Referer"].Single());
         Assert.Equal("stats", request.Headers["x-nba-stats-origin"].Single());
         Assert.Equal("true", request.Headers["x-nba-stats-token"].Single());
+        Assert.Equal("https://www.nba.com", request.Headers["Origin"].Single());
+        Assert.Equal("application/json, text/plain, */*", request.Headers["Accept"].Single());
+        Assert.Contains("gzip", request.Headers["Accept-Encoding"].Single(), StringComparison.Ordinal);
         Assert.Contains("Mozilla/5.0", request.Headers["User-Agent"].Single(), StringComparison.Ordinal);
         Assert.Equal("10/24/2023", request.Query!["DateFrom"].Single());
         Assert.Equal("2023-24", request.Query["Season"].Single());

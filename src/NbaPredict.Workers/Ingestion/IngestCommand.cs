@@ -37,7 +37,7 @@ internal static class IngestCommand
         IngestionResult result;
         try
         {
-            result = await services.GetRequiredService<IngestionService>().IngestDayAsync(date, source);
+            result = await services.GetRequiredService<IIngestionService>().IngestDayAsync(date, source);
         }
         catch (IngestionException ex)
         {

@@ -10,11 +10,17 @@ public sealed record IngestionResult(DateOnly Date, IngestionSource Source, int 
     public bool Rejected => Import?.Status == FileImportStatus.Rejected;
 }
 
+/// <summary>The entry point scheduled jobs and the command line call; one game day per call, safe to repeat.</summary>
+public interface IIngestionService
+{
+    Task<IngestionResult> IngestDayAsync(DateOnly date, IngestionSource source = IngestionSource.NbaStats, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// One game day from an API into the database: fetch (resilient, cached) → map to the CSV format → the CSV
 /// import's validation → its set-based upsert and data-version bump. Re-ingesting a day changes nothing.
 /// </summary>
-public sealed class IngestionService(INbaStatsClient nbaStats, IEspnClient espn, BoxScoreImporter importer, NbaDbContext db, ILogger<IngestionService> logger)
+public sealed class IngestionService(INbaStatsClient nbaStats, IEspnClient espn, BoxScoreImporter importer, NbaDbContext db, ILogger<IngestionService> logger) : IIngestionService
 {
     public static string SourceLabel(IngestionSource source) => source == IngestionSource.NbaStats ? NbaStatsClient.SourceName : EspnClient.SourceName;
 
@@ -50,7 +56,8 @@ public sealed class IngestionService(INbaStatsClient nbaStats, IEspnClient espn,
     {
         var players = await nbaStats.GetLeagueGameLogAsync(date, GameLogKind.Players, cancellationToken);
         var teams = await nbaStats.GetLeagueGameLogAsync(date, GameLogKind.Teams, cancellationToken);
-        var games = teams.Rows.Select(r => r[teams.Column("GAME_ID")]).Distinct(StringComparer.Ordinal).Count();
+        var gameId = teams.Column("GAME_ID");
+        var games = teams.Rows.Select(r => r[gameId]).Distinct(StringComparer.Ordinal).Count();
         return (NbaStatsMapper.Map(sourceName, players, teams), games);
     }
 

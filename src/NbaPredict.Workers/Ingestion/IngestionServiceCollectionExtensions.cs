@@ -24,6 +24,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestionResilience>();
         services.TryAddSingleton<RawResponseCache>();
         services.TryAddScoped<IngestionService>();
+        services.TryAddScoped<IIngestionService>(sp => sp.GetRequiredService<IngestionService>());
 
         services.AddHttpClient<INbaStatsClient, NbaStatsClient>((sp, client) =>
             {

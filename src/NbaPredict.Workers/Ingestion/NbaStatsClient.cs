@@ -14,7 +14,18 @@ public enum GameLogKind
 /// <summary>A <c>LeagueGameLog</c> result set: its headers and its rows, every cell as invariant text (null stays null).</summary>
 public sealed record LeagueGameLog(GameLogKind Kind, DateOnly Date, IReadOnlyList<string> Headers, IReadOnlyList<string?[]> Rows)
 {
-    public int Column(string header) => Headers.ToList().FindIndex(h => string.Equals(h, header, StringComparison.OrdinalIgnoreCase));
+    public int Column(string header)
+    {
+        for (var i = 0; i < Headers.Count; i++)
+        {
+            if (string.Equals(Headers[i], header, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }
 
 /// <summary>The NBA Stats API (stats.nba.com), <c>leaguegamelog</c> endpoint.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Import;
 using NbaPredict.Workers.Cli;
@@ -34,6 +35,12 @@ internal static class IngestCommand
 
     public static async Task<int> RunAsync(IServiceProvider services, DateOnly date, IngestionSource source, TextWriter output, TextWriter error)
     {
+        var settings = services.GetRequiredService<IConfiguration>().GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
+        if (settings.FirstProblem() is { } problem)
+        {
+            throw new CommandLineException($"configuration: {problem}");
+        }
+
         IngestionResult result;
         try
         {

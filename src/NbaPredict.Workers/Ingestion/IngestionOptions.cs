@@ -23,6 +23,42 @@ public sealed class IngestionOptions
     public bool CacheRawResponses { get; set; } = true;
 
     public SourceOptions For(IngestionSource source) => source == IngestionSource.NbaStats ? NbaStats : Espn;
+
+    /// <summary>The first setting that cannot work, named by its configuration key; null when all can.</summary>
+    public string? FirstProblem()
+    {
+        foreach (var (name, source) in new[] { ("NbaStats", NbaStats), ("Espn", Espn) })
+        {
+            var key = $"{Section}:{name}:";
+            if (!Uri.TryCreate(source.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                return $"{key}BaseUrl '{source.BaseUrl}' is not an absolute http(s) URL";
+            }
+
+            if (!(source.RequestsPerSecond > 0))
+            {
+                return $"{key}RequestsPerSecond must be positive";
+            }
+
+            if (source.MaxRetries is < 1 or > 20)
+            {
+                return $"{key}MaxRetries must be between 1 and 20";
+            }
+
+            if (source.AttemptTimeout < TimeSpan.FromMilliseconds(10) || source.TotalTimeout < source.AttemptTimeout)
+            {
+                return $"{key}AttemptTimeout must be at least 10 ms and TotalTimeout at least AttemptTimeout";
+            }
+
+            if (source.CircuitMinimumThroughput < 2 || source.CircuitFailureRatio is <= 0 or > 1 ||
+                source.CircuitSamplingDuration < TimeSpan.FromMilliseconds(500) || source.CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
+            {
+                return $"{key}Circuit* needs MinimumThroughput ≥ 2, 0 < FailureRatio ≤ 1 and durations of at least 0.5 s";
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>

@@ -20,7 +20,8 @@ public static class IngestionServiceCollectionExtensions
         }
 
         services.AddNbaStorage();
-        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section);
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section)
+            .Validate(o => o.FirstProblem() is null, "see IngestionOptions.FirstProblem");
         services.AddSingleton<IngestionResilience>();
         services.TryAddSingleton<RawResponseCache>();
         services.TryAddScoped<IngestionService>();

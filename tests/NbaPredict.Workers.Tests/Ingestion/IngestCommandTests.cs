@@ -33,6 +33,20 @@ public sealed class IngestCommandTests
         Assert.Empty(harness.Server.LogEntries);
     }
 
+    [Theory]
+    [InlineData("Ingestion:NbaStats:RequestsPerSecond", "0", "configuration: Ingestion:NbaStats:RequestsPerSecond must be positive")]
+    [InlineData("Ingestion:Espn:BaseUrl", "site.api.espn.com", "configuration: Ingestion:Espn:BaseUrl 'site.api.espn.com' is not an absolute http(s) URL")]
+    [InlineData("Ingestion:NbaStats:MaxRetries", "0", "configuration: Ingestion:NbaStats:MaxRetries must be between 1 and 20")]
+    public async Task Unworkable_settings_are_named_before_any_request(string key, string value, string reason)
+    {
+        await using var harness = await IngestionHarness.StartAsync(settings: new Dictionary<string, string?> { [key] = value });
+
+        var (exitCode, _, error) = await RunAsync(harness, "ingest", "--date", "2023-10-24");
+
+        Assert.Equal((2, $"error: {reason}"), (exitCode, error.Trim()));
+        Assert.Empty(harness.Server.LogEntries);
+    }
+
     [Fact]
     public async Task Ingest_prints_what_it_did_and_a_second_run_changes_nothing()
     {

@@ -66,6 +66,8 @@ public static class NbaCli
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Polly's telemetry logs every failed attempt with a stack trace; the ingestion pipeline logs each retry in one line.
+        builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Services.AddNbaStorage();
         builder.Services.AddNbaIngestion();
         using var host = builder.Build();

@@ -88,7 +88,8 @@ public sealed class IngestionResilience : IDisposable
                 state.Record(new RetryDecision(source, args.AttemptNumber + 1, cause, args.RetryDelay));
                 if (logger.IsEnabled(LogLevel.Warning))
                 {
-                    logger.LogWarning("{Source}: attempt {Attempt} failed ({Cause}); retrying in {Delay}", source, args.AttemptNumber + 1, cause, args.RetryDelay);
+                    logger.LogWarning("{Source}: attempt {Attempt} failed ({Cause}); retrying in {Delay:0.###} s",
+                        IngestionService.SourceLabel(source), args.AttemptNumber + 1, cause, args.RetryDelay.TotalSeconds);
                 }
 
                 return ValueTask.CompletedTask;

@@ -82,7 +82,7 @@ public sealed class IngestionFaultTests
     [Fact]
     public async Task A_slow_attempt_times_out_and_the_retry_succeeds()
     {
-        await using var harness = await IngestionHarness.StartAsync(settings: new Dictionary<string, string?> { ["Ingestion:NbaStats:AttemptTimeout"] = "00:00:00.300" });
+        await using var harness = await IngestionHarness.StartAsync(settings: new Dictionary<string, string?> { ["Ingestion:NbaStats:AttemptTimeout"] = "00:00:01" });
         // A scenario moves on only once a delayed response is sent, so the first call is told apart by a counter.
         var calls = 0;
         var body = IngestionHarness.Fixture("nba-stats-leaguegamelog-P-2023-10-24.json");
@@ -90,7 +90,7 @@ public sealed class IngestionFaultTests
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
-                await Task.Delay(TimeSpan.FromSeconds(5));
+                await Task.Delay(TimeSpan.FromSeconds(30));
             }
 
             return new WireMock.ResponseMessage

@@ -75,8 +75,8 @@ public sealed class IngestionHarness : IAsyncDisposable
             values[prefix + "RequestsPerSecond"] = "1000";
             values[prefix + "MaxRetries"] = "3";
             values[prefix + "RetryBaseDelay"] = "00:00:00.010";
-            values[prefix + "AttemptTimeout"] = "00:00:05";
-            values[prefix + "TotalTimeout"] = "00:00:30";
+            values[prefix + "AttemptTimeout"] = "00:00:20";
+            values[prefix + "TotalTimeout"] = "00:01:00";
             values[prefix + "CircuitMinimumThroughput"] = "100";
         }
 

@@ -109,6 +109,27 @@ public sealed class IngestionSuccessTests
     }
 
     [Fact]
+    public async Task Espn_takes_only_finished_games_and_does_not_cache_a_scoreboard_still_in_play()
+    {
+        await using var harness = await IngestionHarness.StartAsync();
+        await harness.IngestAsync(IngestionSource.NbaStats);
+        var board = System.Text.Json.Nodes.JsonNode.Parse(IngestionHarness.Fixture("espn-scoreboard-20231024.json"))!;
+        var live = board["events"]![1]!;
+        live["status"]!["type"]!["completed"] = false;
+        live["competitions"]![0]!["status"]!["type"]!["completed"] = false;
+        harness.Sequence(Request.Create().WithPath(IngestionHarness.EspnPath + "scoreboard"), IngestionHarness.Json(board.ToJsonString()));
+
+        var result = await harness.IngestAsync(IngestionSource.Espn);
+
+        Assert.Equal(1, result.Games);
+        Assert.Equal((0, 0, 24), (result.Import!.Counts.Inserted, result.Import.Counts.Updated, result.Import.Counts.Unchanged));
+        Assert.Equal(0, harness.Server.LogEntries.Count(e => e.RequestMessage.Query?.TryGetValue("event", out var id) == true && id.Contains("401585602")));
+        var raw = Path.Combine(harness.DataDirectory, "raw", "espn");
+        Assert.False(File.Exists(Path.Combine(raw, "scoreboard-2023-10-24.json")));
+        Assert.True(File.Exists(Path.Combine(raw, "summary-401585601.json")));
+    }
+
+    [Fact]
     public async Task Espn_never_invents_ids_for_games_it_cannot_match()
     {
         await using var harness = await IngestionHarness.StartAsync();

@@ -127,6 +127,8 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
             var chart = page.Locator("#player-chart svg.player-chart");
             await Assertions.Expect(chart.Locator("circle.actual-dot").First).ToBeAttachedAsync();
             await Assertions.Expect(chart.Locator(".band").First).ToBeAttachedAsync();
+            // Games whose day was never predicted are filled in by what-if predictions: one continuous band.
+            await Assertions.Expect(chart.Locator("polygon.band")).ToHaveCountAsync(1);
             Assert.Matches(@"\d+ of \d+ predicted games fell inside the interval", await chart.GetAttributeAsync("aria-label"));
             await page.Locator("#player-stat").SelectOptionAsync("REB");
             await Assertions.Expect(chart).ToHaveAttributeAsync("aria-label", ReboundsLabel());
@@ -135,7 +137,8 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
         }
         finally
         {
-            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = false });
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync(new() { Path = screenshot });
             output.WriteLine("screenshot: " + screenshot);
         }
 
@@ -235,6 +238,13 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
         var page = await context.NewPageAsync();
         page.Console += (_, m) => output.WriteLine($"console.{m.Type}: {m.Text}");
         page.PageError += (_, e) => output.WriteLine("page error: " + e);
+        page.RequestFinished += (_, r) =>
+        {
+            if (r.Method == "POST" && OperationName().Match(r.PostData ?? "") is { Success: true } operation)
+            {
+                output.WriteLine($"{operation.Groups[1].Value}: {r.Timing.ResponseEnd:F0} ms");
+            }
+        };
         return page;
     }
 
@@ -257,6 +267,9 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
             await Task.Delay(50);
         }
     }
+
+    [GeneratedRegex(@"(?:query|mutation) (\w+)")]
+    private static partial Regex OperationName();
 
     [GeneratedRegex(@"^80% interval \d+\.\d–\d+\.\d$")]
     private static partial Regex IntervalText();

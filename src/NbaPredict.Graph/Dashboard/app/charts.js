@@ -31,9 +31,10 @@ export function intervalBar(stat, scaleMax, actual) {
   return svg('svg', { class: 'interval-bar', viewBox: `-4 0 ${width + 8} 14`, preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' }, children);
 }
 
-function niceMax(value) {
-  const steps = [5, 10, 15, 20, 30, 40, 50, 60, 80, 100];
-  return steps.find((s) => s >= value) ?? Math.ceil(value / 10) * 10;
+/** A round tick step for four ticks reaching at least `value`. */
+function tickStep(value) {
+  const steps = [0.5, 1, 2, 2.5, 5, 10, 15, 20, 25, 50];
+  return steps.find((s) => s * 4 >= value) ?? Math.ceil(value / 40) * 10;
 }
 
 /**
@@ -41,30 +42,32 @@ function niceMax(value) {
  * band (one band per run of consecutive predicted games). `points` = [{ label, actual, prediction? }].
  */
 export function playerChart(points, statLabel) {
-  const width = 640;
-  const height = 260;
-  const margin = { top: 14, right: 14, bottom: 40, left: 40 };
+  const width = 360;
+  const height = 220;
+  const margin = { top: 10, right: 18, bottom: 26, left: 30 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
-  const top = niceMax(Math.max(1, ...points.map((p) => Math.max(p.actual ?? 0, p.prediction?.upper80 ?? 0))));
+  const step = tickStep(Math.max(1, ...points.map((p) => Math.max(p.actual ?? 0, p.prediction?.upper80 ?? 0))));
+  const top = step * 4;
   const x = (i) => margin.left + (points.length === 1 ? plotWidth / 2 : (i / (points.length - 1)) * plotWidth);
   const y = (v) => margin.top + plotHeight - (clamp(v, top) / top) * plotHeight;
 
   const grid = [];
   for (let i = 0; i <= 4; i++) {
-    const value = (top / 4) * i;
+    const value = step * i;
     grid.push(svg('line', { class: 'grid', x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value) }));
-    const label = svg('text', { class: 'axis-label', x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end' });
-    label.textContent = String(Math.round(value));
+    const label = svg('text', { class: 'axis-label', x: margin.left - 5, y: y(value) + 4, 'text-anchor': 'end' });
+    label.textContent = String(value);
     grid.push(label);
   }
+  // Every date fits up to 8 games; beyond that every other one, always keeping the latest.
+  const every = points.length > 8 ? 2 : 1;
   points.forEach((p, i) => {
-    const label = svg('text', { class: 'axis-label', x: x(i), y: height - margin.bottom + 16, 'text-anchor': 'middle' });
-    label.textContent = p.label;
-    if (points.length > 10 && i % 2 === 1) {
-      label.setAttribute('class', 'axis-label minor');
+    if ((points.length - 1 - i) % every === 0) {
+      const label = svg('text', { class: 'axis-label', x: x(i), y: height - margin.bottom + 15, 'text-anchor': 'middle' });
+      label.textContent = p.label;
+      grid.push(label);
     }
-    grid.push(label);
   });
 
   const bands = [];
@@ -74,13 +77,13 @@ export function playerChart(points, statLabel) {
     if (run.length > 0) {
       const upper = run.map((i) => `${x(i)},${y(points[i].prediction.upper80)}`);
       const lower = run.map((i) => `${x(i)},${y(points[i].prediction.lower80)}`).reverse();
-      const widen = run.length === 1 ? 6 : 0; // a lone predicted game still shows its interval
+      const widen = run.length === 1 ? 5 : 0; // a lone predicted game still shows its interval
       bands.push(run.length === 1
         ? svg('rect', { class: 'band', x: x(run[0]) - widen, y: y(points[run[0]].prediction.upper80), width: widen * 2, height: Math.max(1, y(points[run[0]].prediction.lower80) - y(points[run[0]].prediction.upper80)) })
         : svg('polygon', { class: 'band', points: [...upper, ...lower].join(' ') }));
       predictedLines.push(svg('polyline', { class: 'predicted-line', points: run.map((i) => `${x(i)},${y(points[i].prediction.value)}`).join(' ') }));
       for (const i of run) {
-        predictedLines.push(svg('rect', { class: 'predicted-mark', x: x(i) - 3, y: y(points[i].prediction.value) - 3, width: 6, height: 6 }));
+        predictedLines.push(svg('rect', { class: 'predicted-mark', x: x(i) - 2.5, y: y(points[i].prediction.value) - 2.5, width: 5, height: 5 }));
       }
     }
     run = [];
@@ -89,7 +92,7 @@ export function playerChart(points, statLabel) {
   flush();
 
   const actualLine = svg('polyline', { class: 'actual-line', points: points.map((p, i) => `${x(i)},${y(p.actual)}`).join(' ') });
-  const actualDots = points.map((p, i) => svg('circle', { class: 'actual-dot', cx: x(i), cy: y(p.actual), r: 3.5 }));
+  const actualDots = points.map((p, i) => svg('circle', { class: 'actual-dot', cx: x(i), cy: y(p.actual), r: 3 }));
 
   const predicted = points.filter((p) => p.prediction);
   const inside = predicted.filter((p) => p.actual >= p.prediction.lower80 && p.actual <= p.prediction.upper80).length;

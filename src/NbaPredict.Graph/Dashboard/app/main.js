@@ -40,7 +40,7 @@ const Q_PLAYER = `query Player($nbaId: Int!, $last: Int!) {
   player(nbaId: $nbaId) {
     nbaId name team { abbreviation name }
     seasonAverages { season games pts reb ast }
-    gameLog(last: $last) { nbaGameId date home opponent { abbreviation } min pts reb ast fg3m stl blk tov }
+    gameLog(last: $last) { nbaGameId date season home opponent { abbreviation } min pts reb ast fg3m stl blk tov }
   }
 }`;
 const Q_PLAYER_PREDICTIONS = `query PlayerPredictions($nbaId: Int!) {
@@ -302,7 +302,7 @@ function gameElement(game, updated) {
       finished ? el('span', { class: 'score', text: ` ${game.homeScore}` }) : null),
     el('p', { class: 'game-meta' },
       finished ? 'Final. ' : 'Not played yet. ',
-      predictions.length ? `${predictions.length} players predicted at ` : 'No predictions.',
+      predictions.length ? `${predictions.length} players predicted at ` : authProblem ? 'Predictions need a credential.' : 'No predictions.',
       predictions.length ? el('time', { class: 'predicted-at', datetime: latest, text: time(latest) }) : null,
       updated ? el('span', { class: 'updated-badge', text: ' updated live' }) : null));
   const article = el('article', { class: updated ? 'game updated' : 'game', 'data-game-id': game.nbaGameId, 'aria-labelledby': titleId }, header);
@@ -443,12 +443,17 @@ async function loadDrift() {
 
 // ---- player view ----
 
-async function openPlayer(nbaId) {
+async function openPlayer(nbaId, { focus = true } = {}) {
   state.playerId = nbaId;
+  state.player = null;
   writeHash();
-  const view = $('player-view');
-  view.hidden = false;
-  await loadPlayer(nbaId, { keepFocus: false });
+  $('player-view').hidden = false;
+  $('player-view').setAttribute('aria-busy', 'true');
+  $('player-heading').textContent = 'Loading player…';
+  $('player-summary').textContent = '';
+  $('player-chart').replaceChildren();
+  $('player-table').replaceChildren();
+  await loadPlayer(nbaId, { keepFocus: !focus });
 }
 
 function closePlayer() {
@@ -471,8 +476,10 @@ async function loadPlayer(nbaId, { keepFocus }) {
       $('player-heading').textContent = 'Unknown player';
       return;
     }
-    const games = [...player.gameLog].reverse();
-    const predictions = await playerPredictions(nbaId, player, games);
+    // The current season's games only: a chart across a summer break would join unrelated stretches.
+    const season = player.gameLog[0]?.season;
+    const games = player.gameLog.filter((g) => g.season === season).reverse();
+    const predictions = await storedPlayerPredictions(nbaId);
     if (state.playerId !== nbaId) return;
     state.player = { player, games, predictions };
     $('player-heading').textContent = player.name;
@@ -486,26 +493,36 @@ async function loadPlayer(nbaId, { keepFocus }) {
       $('player-view').scrollIntoView({ block: 'start' });
       $('player-heading').focus();
     }
+    if (await backfillPlayerPredictions(nbaId, games, predictions) && state.player?.predictions === predictions) {
+      renderPlayer();
+    }
   } catch (e) {
     message.textContent = 'Could not load the player: ' + e.message;
     message.hidden = false;
+  } finally {
+    $('player-view').setAttribute('aria-busy', 'false');
   }
 }
 
-/**
- * Stored predictions of the player's recent games; games whose day was never predicted are filled in with the
- * model's what-if prediction for that game (from history strictly before its date), so the band is continuous.
- */
-async function playerPredictions(nbaId, player, games) {
+/** The player's stored predictions by game (the newest where a day was predicted more than once). */
+async function storedPlayerPredictions(nbaId) {
   const byGame = new Map();
   const stored = await protectedRequest(Q_PLAYER_PREDICTIONS, { nbaId }, 'predictions');
-  if (!stored) return byGame;
-  for (const p of stored.predictions.nodes) {
+  for (const p of stored?.predictions.nodes ?? []) {
     const existing = byGame.get(p.game.nbaGameId);
     if (!existing || p.createdAt > existing.createdAt) byGame.set(p.game.nbaGameId, p);
   }
+  return byGame;
+}
+
+/**
+ * Fills in games whose day was never predicted with the model's what-if prediction for that game (from history
+ * strictly before its date), so the band is continuous. Shown after the stored ones: each what-if takes a moment.
+ * Resolves to whether anything was added.
+ */
+async function backfillPlayerPredictions(nbaId, games, byGame) {
   const missing = games.filter((g) => !byGame.has(g.nbaGameId));
-  if (missing.length === 0) return byGame;
+  if (missing.length === 0 || authProblem) return false;
   const declarations = missing.map((_, i) => `$i${i}: PredictInput!`).join(', ');
   const fields = missing.map((_, i) => `g${i}: predict(input: $i${i}) { prediction { stats { stat value lower80 upper80 } } errors { code } }`).join('\n');
   const variables = Object.fromEntries(missing.map((g, i) => [`i${i}`, { playerNbaId: nbaId, opponent: g.opponent.abbreviation, home: g.home, date: g.date }]));
@@ -515,10 +532,11 @@ async function playerPredictions(nbaId, player, games) {
       const prediction = filled[`g${i}`]?.prediction;
       if (prediction) byGame.set(g.nbaGameId, { ...prediction, whatIf: true });
     });
+    return true;
   } catch {
     // Without the what-if (no model, or the credential lacks the scope) the chart shows stored predictions only.
+    return false;
   }
-  return byGame;
 }
 
 function renderPlayer() {
@@ -584,7 +602,7 @@ async function start() {
     return;
   }
   const player = Number.parseInt(params.get('player') ?? '', 10);
-  if (player > 0) openPlayer(player);
+  if (player > 0) openPlayer(player, { focus: false });
   await selectDate(date);
   document.body.dataset.ready = 'true';
 }

@@ -146,6 +146,7 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
 
         // A phone: no horizontal scrolling, rows stacked as cards, still accessible.
         await page.SetViewportSizeAsync(PhoneWidth, 812);
+        await page.EvaluateAsync("date => history.replaceState(null, '', '#date=' + date)", server.LatestDate);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("tr[data-player-row]").First).ToBeVisibleAsync();
         var phoneScreenshot = HeadlessChromium.ArtifactPath("dashboard-phone.png");

@@ -177,7 +177,11 @@ function connectLive() {
     }
   };
   live.subscribe(S_PREDICTIONS, {}, (data) => onPredictionUpdated(data.predictionUpdated), onError);
-  live.subscribe(S_MODEL, {}, () => loadModel(), () => {});
+  // A new production model (the first one on a fresh start, or a promotion) predicts differently: reload both.
+  live.subscribe(S_MODEL, {}, () => {
+    loadModel();
+    if (state.date) loadSlate();
+  }, () => {});
   live.subscribe(S_DRIFT, {}, () => loadDrift(), () => {});
 }
 
@@ -219,7 +223,7 @@ function writeHash() {
 async function selectDate(date) {
   state.date = date;
   $('date').value = date;
-  $('slate-date').textContent = longDate(date);
+  $('slate-date').textContent = ' on ' + longDate(date);
   writeHash();
   await loadSlate();
 }
@@ -248,7 +252,7 @@ async function loadSlate() {
     }
     renderSlate();
   } catch (e) {
-    showSlateMessage('Could not load the games: ' + e.message);
+    showSlateMessage('Could not load the games: ' + e.message, { error: true });
   } finally {
     if (token === state.loadToken) games.setAttribute('aria-busy', 'false');
     renderDayAccuracy();
@@ -264,14 +268,14 @@ async function loadPredictions(date) {
     all.push(...data.predictions.nodes);
     after = data.predictions.pageInfo.hasNextPage ? data.predictions.pageInfo.endCursor : null;
   } while (after);
-  if (!authProblem) clearAuthPrompt();
   return all;
 }
 
-function showSlateMessage(text) {
+function showSlateMessage(text, { error = false } = {}) {
   const message = $('slate-message');
   message.textContent = text;
   message.hidden = !text;
+  message.classList.toggle('error', error);
 }
 
 function renderSlate() {
@@ -410,7 +414,7 @@ async function loadModel() {
       el('p', { id: 'day-accuracy', class: 'day-accuracy' }));
     renderDayAccuracy();
   } catch (e) {
-    target.replaceChildren(el('p', { class: 'message', text: 'Could not load the model: ' + e.message }));
+    target.replaceChildren(el('p', { class: 'message error', text: 'Could not load the model: ' + e.message }));
   }
 }
 
@@ -437,7 +441,7 @@ async function loadDrift() {
         pts ? el('dt', { text: 'Recent points MAE' }) : null,
         pts ? el('dd', { text: `${fmt(pts.recentMae, 2)} (validation ${fmt(pts.validationMae, 2)}, ratio ${fmt(pts.errorRatio, 2)})` }) : null));
   } catch (e) {
-    target.replaceChildren(el('p', { class: 'message', text: 'Could not load drift reports: ' + e.message }));
+    target.replaceChildren(el('p', { class: 'message error', text: 'Could not load drift reports: ' + e.message }));
   }
 }
 
@@ -498,6 +502,7 @@ async function loadPlayer(nbaId, { keepFocus }) {
     }
   } catch (e) {
     message.textContent = 'Could not load the player: ' + e.message;
+    message.classList.add('error');
     message.hidden = false;
   } finally {
     $('player-view').setAttribute('aria-busy', 'false');
@@ -593,7 +598,7 @@ async function start() {
     try {
       date = (await request(Q_LATEST_DATE)).latestGameDate;
     } catch (e) {
-      showSlateMessage('Could not reach the API: ' + e.message);
+      showSlateMessage('Could not reach the API: ' + e.message, { error: true });
     }
   }
   if (!date) {

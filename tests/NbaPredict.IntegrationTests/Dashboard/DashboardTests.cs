@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
@@ -146,12 +147,24 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
             await Assertions.Expect(chart).ToHaveAttributeAsync("aria-label", ReboundsLabel());
 
             await AssertAccessibleAsync(page, "desktop");
-        }
-        finally
-        {
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             await page.ScreenshotAsync(new() { Path = screenshot });
             output.WriteLine("screenshot: " + screenshot);
+
+            // Another day from the date picker: that day's games, and its slate predicted on request.
+            var previousDay = DateOnly.Parse(server.LatestDate, CultureInfo.InvariantCulture).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var previousGames = NbaApp.Data(await server.App.QueryAsync("query($d: Date!) { games(date: $d) { totalCount } }", new { d = previousDay }))["games"]!["totalCount"]!;
+            await page.GetByRole(AriaRole.Button, new() { Name = "Previous day" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#date")).ToHaveValueAsync(previousDay);
+            await Assertions.Expect(page.Locator("article.game")).ToHaveCountAsync((int)previousGames);
+            await Assertions.Expect(page.Locator("article.game tr[data-player-row]").First).ToBeVisibleAsync();
+        }
+        finally
+        {
+            // The page as the test left it (on a failure: as it failed).
+            var last = HeadlessChromium.ArtifactPath("dashboard-end.png");
+            await page.ScreenshotAsync(new() { Path = last });
+            output.WriteLine("screenshot: " + last);
         }
 
         HeadlessChromium.PublishToDocs(screenshot, "dashboard.png");

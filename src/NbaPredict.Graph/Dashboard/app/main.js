@@ -56,7 +56,9 @@ const $ = (id) => document.getElementById(id);
 const state = {
   date: null,
   games: [],
+  gamesDate: null,
   predictions: new Map(), // `${gameId}:${nbaId}` → prediction
+  predictionsLoading: false,
   liveUpdates: 0,
   playerId: null,
   player: null,
@@ -198,8 +200,9 @@ function onPredictionUpdated(prediction) {
   state.predictions.set(key(prediction), prediction);
   state.liveUpdates++;
   dirtyGames.add(prediction.game.nbaGameId);
-  clearTimeout(renderTimer);
-  renderTimer = setTimeout(() => {
+  // One render per 150 ms however fast the updates come (a refresh publishes a whole slate at once).
+  renderTimer ||= setTimeout(() => {
+    renderTimer = 0;
     for (const gameId of dirtyGames) renderGame(gameId, true);
     dirtyGames.clear();
     renderDayAccuracy();
@@ -238,7 +241,9 @@ async function loadSlate() {
     const data = await request(Q_GAMES, { date });
     if (token !== state.loadToken) return;
     state.games = [...data.games.nodes].sort((a, b) => a.nbaGameId.localeCompare(b.nbaGameId));
+    state.gamesDate = date;
     state.predictions = new Map();
+    state.predictionsLoading = true;
     renderSlate();
     if (state.games.length === 0) {
       showSlateMessage('No games on this day. Pick another date.');
@@ -246,13 +251,18 @@ async function loadSlate() {
     }
     const predictions = await loadPredictions(date);
     if (token !== state.loadToken) return;
+    state.predictionsLoading = false;
     if (predictions) {
       for (const p of predictions) state.predictions.set(key(p), p);
       if (predictions.length === 0) showSlateMessage('No predictions for this day yet: the first model may still be training.');
     }
     renderSlate();
   } catch (e) {
-    showSlateMessage('Could not load the games: ' + e.message, { error: true });
+    if (token !== state.loadToken) return;
+    if (state.gamesDate !== date) state.games = []; // never show another day's games under this date
+    state.predictionsLoading = false;
+    renderSlate();
+    showSlateMessage('Could not load the day: ' + e.message, { error: true });
   } finally {
     if (token === state.loadToken) games.setAttribute('aria-busy', 'false');
     renderDayAccuracy();
@@ -306,7 +316,7 @@ function gameElement(game, updated) {
       finished ? el('span', { class: 'score', text: ` ${game.homeScore}` }) : null),
     el('p', { class: 'game-meta' },
       finished ? 'Final. ' : 'Not played yet. ',
-      predictions.length ? `${predictions.length} players predicted at ` : authProblem ? 'Predictions need a credential.' : 'No predictions.',
+      predictions.length ? `${predictions.length} players predicted at ` : state.predictionsLoading ? 'Loading predictions…' : authProblem ? 'Predictions need a credential.' : 'No predictions.',
       predictions.length ? el('time', { class: 'predicted-at', datetime: latest, text: time(latest) }) : null,
       updated ? el('span', { class: 'updated-badge', text: ' updated live' }) : null));
   const article = el('article', { class: updated ? 'game updated' : 'game', 'data-game-id': game.nbaGameId, 'aria-labelledby': titleId }, header);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
@@ -260,6 +261,44 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
         }
     }
 
+    [Fact]
+    public async Task The_page_and_every_module_it_imports_are_served_by_the_app_under_a_self_only_policy()
+    {
+        using var client = server.App.CreateClient();
+        using var page = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", policy, StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("://", html.Replace("http://www.w3.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        // Follow the static imports from the entry module: ours, then graphql-ws's browser build and its shared chunk.
+        var pending = new Queue<Uri>([new Uri(server.BaseAddress, "dashboard/main.js")]);
+        var seen = new HashSet<Uri>();
+        while (pending.TryDequeue(out var module))
+        {
+            if (!seen.Add(module))
+            {
+                continue;
+            }
+
+            using var response = await client.GetAsync(module);
+            Assert.True(response.IsSuccessStatusCode, $"{module}: HTTP {(int)response.StatusCode}");
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            var source = await response.Content.ReadAsStringAsync();
+            foreach (Match import in StaticImport().Matches(source))
+            {
+                pending.Enqueue(new Uri(module, import.Groups[1].Value));
+            }
+        }
+
+        Assert.Contains(seen, m => m.AbsolutePath == "/dashboard/vendor/graphql-ws/client.js");
+        Assert.Contains(seen, m => m.AbsolutePath.StartsWith("/dashboard/vendor/graphql-ws/common-", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/dashboard/dashboard.css")).StatusCode);
+    }
+
     private async Task<IPage> NewPageAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
@@ -294,6 +333,9 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
             await Task.Delay(50);
         }
     }
+
+    [GeneratedRegex(@"(?:^|[;\n])\s*(?:import|export)\b[^']*?\bfrom\s*'(\.{1,2}/[^']+)'")]
+    private static partial Regex StaticImport();
 
     [GeneratedRegex(@"(?:query|mutation) (\w+)")]
     private static partial Regex OperationName();

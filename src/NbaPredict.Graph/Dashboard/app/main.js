@@ -331,16 +331,16 @@ function slateTable(game, predictions) {
   const head = el('thead', {}, el('tr', {},
     el('th', { scope: 'col', text: 'Player' }),
     SLATE_STATS.map((s) => el('th', { scope: 'col' }, el('abbr', { title: s.label, text: s.short })))));
-  const body = el('tbody');
-  for (const team of [game.awayTeam, game.homeTeam]) {
-    const rows = byTeam(team);
-    if (rows.length === 0) continue;
-    body.append(el('tr', { class: 'team-row' }, el('th', { scope: 'colgroup', colspan: SLATE_STATS.length + 1, text: `${team.abbreviation} ${team.name}` })));
-    for (const p of rows) body.append(playerRow(p));
-  }
+  // One row group per team, headed by the team's name.
+  const bodies = [game.awayTeam, game.homeTeam]
+    .map((team) => [team, byTeam(team)])
+    .filter(([, rows]) => rows.length > 0)
+    .map(([team, rows]) => el('tbody', {},
+      el('tr', { class: 'team-row' }, el('th', { scope: 'rowgroup', colspan: SLATE_STATS.length + 1, text: `${team.abbreviation} ${team.name}` })),
+      rows.map(playerRow)));
   return el('table', { class: 'slate-table' },
     el('caption', { class: 'visually-hidden', text: `Predicted lines with 80% intervals, ${game.awayTeam.abbreviation} at ${game.homeTeam.abbreviation}` }),
-    head, body);
+    head, bodies);
 }
 
 const stat = (prediction, name) => prediction.stats.find((s) => s.stat === name);

@@ -1,6 +1,7 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Graph.Dashboard;
 using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
@@ -34,7 +35,7 @@ app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();
 app.MapNbaHealthChecks();
-app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
+app.MapNbaDashboard();
 
 app.Run();
 

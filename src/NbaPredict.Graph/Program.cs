@@ -6,6 +6,7 @@ using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
+using NbaPredict.Graph.Rest;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -21,6 +22,7 @@ builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
+builder.Services.AddNbaRest();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();
 app.MapNbaHealthChecks();
+app.MapNbaRest();
 app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
 
 app.Run();

@@ -6,6 +6,7 @@ using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
+using NbaPredict.Graph.Observability;
 using NbaPredict.Graph.Rest;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
 builder.Services.AddNbaRest();
+builder.AddNbaTelemetry();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();
 app.MapNbaHealthChecks();
 app.MapNbaRest();
+app.MapNbaTelemetry();
 app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
 
 app.Run();

@@ -7,7 +7,7 @@ using NbaPredict.IntegrationTests.Infrastructure;
 namespace NbaPredict.IntegrationTests.Rest;
 
 [CollectionDefinition(Name)]
-public sealed class RestCollection : ICollectionFixture<RestFixture>
+public sealed class RestFixtureGroup : ICollectionFixture<RestFixture>
 {
     public const string Name = "rest";
 }

@@ -12,7 +12,7 @@ namespace NbaPredict.IntegrationTests.Rest;
 /// Each REST endpoint answers exactly what GraphQL answers to a query selecting the same fields
 /// (the REST shapes use the GraphQL names, so whole documents are compared).
 /// </summary>
-[Collection(RestCollection.Name)]
+[Collection(RestFixtureGroup.Name)]
 public sealed class RestParityTests(RestFixture fixture)
 {
     private const string Team = "nbaTeamId abbreviation name city conference";

@@ -5,7 +5,7 @@ using NbaPredict.IntegrationTests.Infrastructure;
 namespace NbaPredict.IntegrationTests.Rest;
 
 /// <summary>Refusals of the REST layer are RFC 9457 problem details with a stable code and nothing internal.</summary>
-[Collection(RestCollection.Name)]
+[Collection(RestFixtureGroup.Name)]
 public sealed class RestProblemTests(RestFixture fixture)
 {
     [Theory]

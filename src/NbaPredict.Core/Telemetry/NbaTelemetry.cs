@@ -17,16 +17,28 @@ public static class NbaTelemetry
 
     public static readonly Meter Meter = new(MeterName);
 
+    /// <summary>Bucket boundaries in seconds for request-scale durations (the SDK's defaults assume milliseconds).</summary>
+    public static readonly InstrumentAdvice<double> RequestSeconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
+    /// <summary>Bucket boundaries in seconds for background jobs, from seconds to hours.</summary>
+    public static readonly InstrumentAdvice<double> JobSeconds = new()
+    {
+        HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
+    };
+
     public static readonly ActivitySource Inference = new(InferenceSourceName);
 
     public static readonly Histogram<double> PredictionDuration = Meter.CreateHistogram<double>(
-        "nbapredict.prediction.duration", "s", "Time the model takes to predict a batch (kind=slate) or one what-if line (kind=whatif).");
+        "nbapredict.prediction.duration", "s", "Time the model takes to predict a batch (kind=slate) or one what-if line (kind=whatif).", advice: RequestSeconds);
 
     public static readonly Counter<long> PredictionsMade = Meter.CreateCounter<long>(
         "nbapredict.predictions", "{prediction}", "Player-game predictions made by the model.");
 
     public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>(
-        "nbapredict.job.duration", "s", "Duration of background jobs (import, training, drift), tagged with the job and its outcome.");
+        "nbapredict.job.duration", "s", "Duration of background jobs (import, training, drift), tagged with the job and its outcome.", advice: JobSeconds);
 
     private static readonly ConcurrentDictionary<(string Kind, string Name), double> LatestDrift = new();
 

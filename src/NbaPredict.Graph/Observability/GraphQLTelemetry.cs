@@ -29,7 +29,7 @@ internal sealed class GraphQLTelemetry : IConfigureExecution
         "nbapredict.subscriptions.open", "{subscription}", "GraphQL subscriptions currently streaming on this instance.");
 
     private static readonly Histogram<double> Duration = NbaTelemetry.Meter.CreateHistogram<double>(
-        "nbapredict.graphql.duration", "s", "Execution time of GraphQL operations, by operation name and type.");
+        "nbapredict.graphql.duration", "s", "Execution time of GraphQL operations, by operation name and type.", advice: NbaTelemetry.RequestSeconds);
 
     // Outermost: the span also covers parsing, validation and complexity analysis.
     public float SortOrder => -1_000;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using GraphQL.DI;
+using NbaPredict.Core.Events;
 using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Telemetry;
 using Npgsql;
@@ -46,7 +47,16 @@ public static class TelemetrySetup
                     .AddHttpClientInstrumentation()
                     .AddEntityFrameworkCoreInstrumentation()
                     .AddNpgsql()
-                    .AddRedisInstrumentation();
+                    .AddRedisInstrumentation()
+                    .ConfigureRedisInstrumentation((services, redis) =>
+                    {
+                        // The event bus owns the Redis connection; its commands (publishes, pings) join the traces.
+                        if (services.GetRequiredService<IEventBus>() is RedisEventBus bus)
+                        {
+                            _ = bus.GetConnectionAsync().ContinueWith(
+                                c => redis.AddConnection(c.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                        }
+                    });
                 if (!string.IsNullOrWhiteSpace(otlpEndpoint))
                 {
                     t.AddOtlpExporter(o => o.Endpoint = new Uri(otlpEndpoint));

@@ -15,6 +15,9 @@ public static class NbaTelemetry
     public const string GraphQLSourceName = "NbaPredict.GraphQL";
     public const string InferenceSourceName = "NbaPredict.Inference";
 
+    /// <summary>The standard OpenTelemetry variable; when set, the hosts export traces and metrics by OTLP to it.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
     public static readonly Meter Meter = new(MeterName);
 
     /// <summary>Bucket boundaries in seconds for request-scale durations (the SDK's defaults assume milliseconds).</summary>

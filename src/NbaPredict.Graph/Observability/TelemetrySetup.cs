@@ -18,7 +18,6 @@ namespace NbaPredict.Graph.Observability;
 public static class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
-    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     public static WebApplicationBuilder AddNbaTelemetry(this WebApplicationBuilder builder)
     {
@@ -35,7 +34,7 @@ public static class TelemetrySetup
         builder.Services.AddSingleton<IConfigureSchema, RootFieldSpans>();
         builder.Services.AddSingleton<ProductionModelGauge>();
 
-        var otlpEndpoint = builder.Configuration[OtlpEndpointVariable];
+        var otlpEndpoint = builder.Configuration[NbaTelemetry.OtlpEndpointVariable];
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(
                 serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "nbapredict-graph",

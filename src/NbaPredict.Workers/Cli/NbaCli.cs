@@ -63,7 +63,9 @@ public static class NbaCli
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddNbaStorage();
+        builder.AddNbaWorkerTelemetry();
         using var host = builder.Build();
+        host.Services.StartNbaWorkerTelemetry();
         await using var scope = host.Services.CreateAsyncScope();
         try
         {

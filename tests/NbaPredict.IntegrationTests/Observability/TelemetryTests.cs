@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using NbaPredict.Core.Features.Drift;
 using NbaPredict.Core.Telemetry;
 using NbaPredict.IntegrationTests.Infrastructure;
@@ -83,6 +86,19 @@ public sealed partial class TelemetryTests(RestFixture fixture)
         Assert.Equal("predict slate", inference.DisplayName);
         Assert.True(IsDescendant(inference, mutation, finished));
         Assert.NotNull(inference.GetTagItem("nbapredict.model.version"));
+    }
+
+    [Fact]
+    public void Logs_are_JSON_lines_carrying_scopes_with_trace_and_span_ids()
+    {
+        var tracking = App.Services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions;
+        var console = App.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var json = App.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
+
+        Assert.True(tracking.HasFlag(ActivityTrackingOptions.TraceId) && tracking.HasFlag(ActivityTrackingOptions.SpanId), tracking.ToString());
+        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
+        Assert.True(json.IncludeScopes);
+        Assert.True(json.UseUtcTimestamp);
     }
 
     private static StringContent JsonContent(string query) =>

@@ -75,6 +75,11 @@ internal static partial class Repository
                 names.Add("ConnectionStrings__" + m.Groups[1].Value);
             }
 
+            foreach (Match m in TypedValueRead().Matches(source))
+            {
+                names.Add(m.Groups[1].Value.Replace(":", "__", StringComparison.Ordinal));
+            }
+
             foreach (Match m in EnvironmentRead().Matches(source))
             {
                 names.Add(m.Groups[1].Value);
@@ -107,6 +112,9 @@ internal static partial class Repository
 
     [GeneratedRegex("""GetConnectionString\("([^"]+)"\)""")]
     private static partial Regex ConnectionStringRead();
+
+    [GeneratedRegex(@"\.GetValue(?:<[^>]+>)?\(""([^""]+)""")]
+    private static partial Regex TypedValueRead();
 
     [GeneratedRegex("""GetEnvironmentVariable\("([^"]+)"\)""")]
     private static partial Regex EnvironmentRead();

@@ -19,6 +19,8 @@ public static class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
 
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     public static WebApplicationBuilder AddNbaTelemetry(this WebApplicationBuilder builder)
     {
         builder.Logging.AddJsonConsole(o =>
@@ -44,7 +46,9 @@ public static class TelemetrySetup
                 t.AddSource(NbaTelemetry.GraphQLSourceName, NbaTelemetry.InferenceSourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments(MetricsPath) && !c.Request.Path.StartsWithSegments("/health"))
                     .AddHttpClientInstrumentation()
-                    .AddEntityFrameworkCoreInstrumentation()
+                    // On PostgreSQL, Npgsql's own spans (richer: connection, rows) stand for each command; EF Core's
+                    // would duplicate them, so EF Core traces only SQLite.
+                    .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != PostgresProvider)
                     .AddNpgsql()
                     .AddRedisInstrumentation()
                     .ConfigureRedisInstrumentation((services, redis) =>

@@ -28,7 +28,7 @@ internal static class WorkerTelemetry
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "nbapredict-workers"))
             .WithTracing(t => t
                 .AddSource(NbaTelemetry.InferenceSourceName)
-                .AddEntityFrameworkCoreInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != "Npgsql.EntityFrameworkCore.PostgreSQL")
                 .AddNpgsql()
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter(o => o.Endpoint = otlp))

@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Telemetry;
 using NbaPredict.IntegrationTests.Infrastructure;
-using OpenTelemetry.Trace;
 
 namespace NbaPredict.IntegrationTests.Observability;
 
@@ -32,19 +28,11 @@ public sealed class PostgresTracingTests : IAsyncLifetime
     [Fact]
     public async Task Database_commands_are_Npgsql_spans_under_the_operation()
     {
-        var spans = new List<Activity>();
-        await using var traced = app.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
-        using (var client = traced.CreateClient())
+        var finished = await SpanCapture.CaptureAsync(app, async client =>
         {
             using var response = await client.PostAsJsonAsync("/graphql", new { query = "query PgTraced { games(date: \"2023-10-24\") { nodes { homeTeam { abbreviation } boxScore { pts } } } }" });
             response.EnsureSuccessStatusCode();
-        }
-
-        List<Activity> finished;
-        lock (spans)
-        {
-            finished = [.. spans];
-        }
+        });
 
         var operation = Assert.Single(finished, a => a.Source.Name == NbaTelemetry.GraphQLSourceName && a.DisplayName == "query PgTraced");
         var trace = finished.Where(a => a.TraceId == operation.TraceId).ToList();

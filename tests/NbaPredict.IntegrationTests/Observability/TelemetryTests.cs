@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -10,7 +9,6 @@ using NbaPredict.Core.Features.Drift;
 using NbaPredict.Core.Telemetry;
 using NbaPredict.IntegrationTests.Infrastructure;
 using NbaPredict.IntegrationTests.Rest;
-using OpenTelemetry.Trace;
 
 namespace NbaPredict.IntegrationTests.Observability;
 
@@ -52,22 +50,14 @@ public sealed partial class TelemetryTests(RestFixture fixture)
     [Fact]
     public async Task A_GraphQL_operation_is_one_span_named_after_it_with_resolver_database_and_inference_children()
     {
-        var spans = new List<Activity>();
-        await using var traced = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
-        using (var client = traced.CreateClient())
+        var finished = await SpanCapture.CaptureAsync(App, async client =>
         {
             using var response = await client.PostAsync("/graphql", JsonContent(
                 "query TracedSlate { players(search: \"Jokic\") { nodes { name team { abbreviation } } } games(date: \"" + RestFixture.PredictedDate + "\") { nodes { boxScore { pts } } } }"));
             response.EnsureSuccessStatusCode();
             using var refresh = await client.PostAsync("/graphql", JsonContent("mutation TracedRefresh { refreshPredictions(date: \"" + RestFixture.PredictedDate + "\") { count } }"));
             refresh.EnsureSuccessStatusCode();
-        }
-
-        List<Activity> finished;
-        lock (spans)
-        {
-            finished = [.. spans];
-        }
+        });
 
         var query = Assert.Single(finished, a => a.Source.Name == NbaTelemetry.GraphQLSourceName && a.DisplayName == "query TracedSlate");
         var trace = finished.Where(a => a.TraceId == query.TraceId).ToList();
@@ -78,13 +68,13 @@ public sealed partial class TelemetryTests(RestFixture fixture)
         // DataLoader fetches (teams, box scores) run after the root fields: their database spans hang off the operation.
         var database = trace.Where(a => a.GetTagItem("db.system") is not null || a.GetTagItem("db.system.name") is not null).ToList();
         Assert.NotEmpty(database);
-        Assert.All(database, d => Assert.True(IsDescendant(d, query, trace), $"{d.DisplayName} is not under the operation span"));
+        Assert.All(database, d => Assert.True(SpanCapture.IsDescendant(d, query, trace), $"{d.DisplayName} is not under the operation span"));
         Assert.Contains(database, d => d.ParentSpanId == query.SpanId);
 
         var mutation = Assert.Single(finished, a => a.Source.Name == NbaTelemetry.GraphQLSourceName && a.DisplayName == "mutation TracedRefresh");
         var inference = Assert.Single(finished, a => a.Source.Name == NbaTelemetry.InferenceSourceName && a.TraceId == mutation.TraceId);
         Assert.Equal("predict slate", inference.DisplayName);
-        Assert.True(IsDescendant(inference, mutation, finished));
+        Assert.True(SpanCapture.IsDescendant(inference, mutation, finished));
         Assert.NotNull(inference.GetTagItem("nbapredict.model.version"));
     }
 
@@ -103,22 +93,6 @@ public sealed partial class TelemetryTests(RestFixture fixture)
 
     private static StringContent JsonContent(string query) =>
         new(System.Text.Json.JsonSerializer.Serialize(new { query }), System.Text.Encoding.UTF8, "application/json");
-
-    private static bool IsDescendant(Activity span, Activity ancestor, IReadOnlyList<Activity> spans)
-    {
-        var current = span;
-        while (current is not null)
-        {
-            if (current.ParentSpanId == ancestor.SpanId)
-            {
-                return true;
-            }
-
-            current = spans.FirstOrDefault(s => s.SpanId == current.ParentSpanId);
-        }
-
-        return false;
-    }
 
     private async Task<string> ProductionVersionAsync() =>
         (string)NbaApp.Data(await App.QueryAsync("{ models { version stage } }"))["models"]!.AsArray().Single(m => (string)m!["stage"]! == "PRODUCTION")!["version"]!;

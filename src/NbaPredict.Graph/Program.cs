@@ -7,6 +7,8 @@ using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
+using NbaPredict.Graph.Observability;
+using NbaPredict.Graph.Rest;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -22,6 +24,8 @@ builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
+builder.Services.AddNbaRest();
+builder.AddNbaTelemetry();
 
 var app = builder.Build();
 
@@ -36,6 +40,8 @@ app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();
 app.MapNbaHealthChecks();
 app.MapNbaDashboard();
+app.MapNbaRest();
+app.MapNbaTelemetry();
 
 app.Run();
 

@@ -54,6 +54,7 @@ public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, Ca
             throw new DirectoryNotFoundException($"data directory '{directory}' does not exist");
         }
 
+        using var job = Telemetry.NbaTelemetry.TimeJob("import");
         var files = FindFiles(directory);
         var results = new List<FileImportResult>(files.Count);
         for (var i = 0; i < files.Count; i++)
@@ -61,6 +62,7 @@ public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, Ca
             results.Add(await ImportFileAsync(files[i], i, files.Count, skipUnchangedFiles, progress, cancellationToken));
         }
 
+        job.Succeeded();
         return new ImportReport(results);
     }
 

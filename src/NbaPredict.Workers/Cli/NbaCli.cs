@@ -70,7 +70,9 @@ public static class NbaCli
         builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Services.AddNbaStorage();
         builder.Services.AddNbaIngestion();
+        builder.AddNbaWorkerTelemetry();
         using var host = builder.Build();
+        host.Services.StartNbaWorkerTelemetry();
         await using var scope = host.Services.CreateAsyncScope();
         try
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Features.Models;
+using NbaPredict.Core.Features.Predictions;
 using NbaPredict.IntegrationTests.Infrastructure;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
@@ -31,6 +32,8 @@ public abstract class InsightTests(Provider provider) : IAsyncLifetime
         await app.ImportTwoSeasonSlicesAsync(days: 20);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+        // Predict the day up front, so each insight request below only explains (well inside the 10 s request limit).
+        await scope.ServiceProvider.GetRequiredService<PredictionService>().RefreshAsync(DateOnly.Parse(Date, CultureInfo.InvariantCulture));
     }
 
     public async Task DisposeAsync()

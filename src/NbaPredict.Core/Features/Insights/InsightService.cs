@@ -52,7 +52,8 @@ public sealed class InsightService(
         }
 
         var stored = await predictions.GetManyAsync(missing, cancellationToken);
-        foreach (var day in stored.Values.GroupBy(p => p.GameDate))
+        // In the order asked for: which insight meets a spent budget first must not depend on the database's row order.
+        foreach (var day in missing.Where(stored.ContainsKey).Select(id => stored[id]).GroupBy(p => p.GameDate))
         {
             var list = day.ToList();
             var features = await inputs.FeaturizeAsync(

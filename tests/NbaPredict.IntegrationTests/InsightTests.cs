@@ -179,6 +179,18 @@ public abstract class InsightTests(Provider provider) : IAsyncLifetime
         Assert.Equal(0.9, (double)summary["cost"]!, 6);
         Assert.Equal(1, (int)stats.Single(s => (string)s!["provider"]! == "offline")!["budgetFallbacks"]!);
         Assert.Equal(1, (int)stats.Single(s => (string)s!["promptId"]! == "insight-deep-dive")!["insights"]!);
+
+        // A provider that refuses still leaves the caller with an insight, written offline and not cached under it.
+        server.Given(Chat("*broken-model*")).RespondWith(Response.Create().WithStatusCode(400).WithBody("""{"error":{"message":"bad request"}}"""));
+        await using var brokenApp = new NbaApp(database, new Dictionary<string, string?>
+        {
+            ["Insights:Provider"] = "openai",
+            ["Insights:Endpoint"] = server.Url + "/v1",
+            ["Insights:DeepDive:Model"] = "broken-model",
+        });
+        var refused = Insights(NbaApp.Data(await brokenApp.QueryAsync(query.Replace("first: 3", "first: 2", StringComparison.Ordinal), new { date = Date, depth = "DEEP_DIVE" })))[1];
+        Assert.Equal(("offline", "PROVIDER_ERROR"), ((string)refused["provider"]!, (string)refused["outcome"]!));
+        Assert.InRange(Sentences((string)refused["text"]!), 5, 6);
     }
 
     private static IRequestBuilder Chat(string model) =>

@@ -169,7 +169,11 @@ public sealed class InsightService(
             }
             else
             {
-                await WriteWithLlmAsync(draft, facts, prompt, o, cancellationToken);
+                // Paid-for generation outlives the request: when a slow model makes the caller time out, the answer
+                // is still checked and stored, and the caller's next request reads it instead of paying again.
+                using var generation = new CancellationTokenSource(TimeSpan.FromSeconds(4 * Math.Max(1, o.TimeoutSeconds)));
+                await WriteWithLlmAsync(draft, facts, prompt, o, generation.Token);
+                cancellationToken = CancellationToken.None;
             }
         }
 
@@ -226,8 +230,8 @@ public sealed class InsightService(
                 cancellationToken: cancellationToken);
             draft.EvaluationJson = JsonSerializer.Serialize(InsightQualityEvaluator.Flatten(evaluation), InsightFacts.Json);
         }
-        catch (Exception ex) when (ex is HttpRequestException or Microsoft.SemanticKernel.KernelException or TaskCanceledException or InvalidOperationException
-                                   && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or Microsoft.SemanticKernel.HttpOperationException or Microsoft.SemanticKernel.KernelException
+                                       or System.ClientModel.ClientResultException or OperationCanceledException or InvalidOperationException)
         {
             // A failed call is not cached under the provider: the next request tries the provider again.
             logger.LogWarning("Insight provider {Provider} failed for prediction {Id}: {Message}", o.ProviderKey, draft.PredictionId, ex.Message);

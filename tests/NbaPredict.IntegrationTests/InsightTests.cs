@@ -101,6 +101,14 @@ public abstract class InsightTests(Provider provider) : IAsyncLifetime
         Assert.True((bool)listed["insights"]!["pageInfo"]!["hasNextPage"]!);
         var summary = listed["insightStats"]!.AsArray().Single(s => (string)s!["promptId"]! == "insight-summary")!;
         Assert.Equal(("offline", 1, 2, 1, 1, 0.5), ((string)summary["provider"]!, (int)summary["insights"]!, (int)summary["ratings"]!, (int)summary["helpful"]!, (int)summary["notHelpful"]!, (double)summary["helpfulShare"]!));
+
+        // A refresh replaces the predictions; the insights stay on record (for costs, budgets and ratings), detached.
+        var refreshed = NbaApp.Data(await app.QueryAsync("mutation($date: Date!) { refreshPredictions(date: $date) { errors { code } } }", new { date = Date }));
+        Assert.Empty(refreshed["refreshPredictions"]!["errors"]!.AsArray());
+        var kept = NbaApp.Data(await app.QueryAsync(
+            "query($player: Int!) { insights(playerNbaId: $player) { totalCount nodes { prediction { id } } } }", new { player = (int)first["player"]!["nbaId"]! }));
+        Assert.Equal(2, (int)kept["insights"]!["totalCount"]!);
+        Assert.All(kept["insights"]!["nodes"]!.AsArray(), n => Assert.Null(n!["prediction"]));
     }
 
     [Fact]

@@ -39,7 +39,11 @@ public enum InsightOutcome
 public sealed class Insight
 {
     public long Id { get; set; }
-    public long PredictionId { get; set; }
+    /// <summary>
+    /// The prediction explained; null once a refresh replaced that prediction (the insight, its cost and its ratings
+    /// stay on record for budgets and statistics, but it no longer explains a live prediction).
+    /// </summary>
+    public long? PredictionId { get; set; }
     public int PlayerId { get; set; }
     public DateOnly GameDate { get; set; }
     public InsightDepth Depth { get; set; }
@@ -103,7 +107,7 @@ internal static class InsightModel
             insight.HasIndex(i => new { i.PredictionId, i.PromptId, i.PromptVersion, i.Provider }).IsUnique();
             insight.HasIndex(i => new { i.PlayerId, i.CreatedAt });
             insight.HasIndex(i => new { i.ClientId, i.CreatedAt });
-            insight.HasOne<StoredPrediction>().WithMany().HasForeignKey(i => i.PredictionId).OnDelete(DeleteBehavior.Cascade);
+            insight.HasOne<StoredPrediction>().WithMany().HasForeignKey(i => i.PredictionId).OnDelete(DeleteBehavior.SetNull);
         });
 
         modelBuilder.Entity<InsightRating>(rating =>

@@ -133,9 +133,9 @@ public sealed class InsightService(
     {
         await using var db = contexts.CreateDbContext();
         var rows = await db.Insights.AsNoTracking()
-            .Where(i => predictionIds.Contains(i.PredictionId) && i.PromptId == prompt.Id && i.PromptVersion == prompt.Version && i.Provider == provider)
+            .Where(i => i.PredictionId != null && predictionIds.Contains(i.PredictionId.Value) && i.PromptId == prompt.Id && i.PromptVersion == prompt.Version && i.Provider == provider)
             .ToListAsync(cancellationToken);
-        return rows.ToDictionary(i => i.PredictionId, i => InsightView.From(i, cached: true));
+        return rows.ToDictionary(i => i.PredictionId!.Value, i => InsightView.From(i, cached: true));
     }
 
     private async Task<InsightView> GenerateAsync(PredictionView prediction, float[] features, PromptFile prompt, string clientId, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace NbaPredict.Core.Features.Insights;
 /// <summary>A stored insight as callers see it; <see cref="Cached"/> says whether this request reused it.</summary>
 public sealed record InsightView(
     long Id,
-    long PredictionId,
+    long? PredictionId,
     int PlayerId,
     DateOnly GameDate,
     InsightDepth Depth,

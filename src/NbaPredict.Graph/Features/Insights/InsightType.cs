@@ -76,11 +76,18 @@ public sealed class InsightType : ObjectGraphType<InsightView>
         Name = "Insight";
         Description = "A plain-language explanation of a prediction, grounded in the model's drivers and the player's data.";
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode("Insight", c.Source.Id.ToString(CultureInfo.InvariantCulture)));
-        Field<NonNullGraphType<PredictionType>>("prediction").Resolve(c =>
-        {
-            var service = c.Service<PredictionService>();
-            return c.Loaders().GetOrAddBatchLoader<long, PredictionView>("predictionsById", service.GetManyAsync).LoadAsync(c.Source.PredictionId);
-        });
+        Field<PredictionType>("prediction")
+            .Description("The prediction explained; null once a refresh replaced it (the insight stays on record).")
+            .Resolve(c =>
+            {
+                if (c.Source.PredictionId is not { } id)
+                {
+                    return null;
+                }
+
+                var service = c.Service<PredictionService>();
+                return c.Loaders().GetOrAddBatchLoader<long, PredictionView>("predictionsById", service.GetManyAsync).LoadAsync(id);
+            });
         Field<NonNullGraphType<InsightDepthType>>("depth").Resolve(c => c.Source.Depth);
         Field("text", i => i.Text);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<InsightDriverType>>>>("drivers").Resolve(c => c.Source.Drivers);

@@ -312,7 +312,7 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("player_id");
 
-                    b.Property<long>("PredictionId")
+                    b.Property<long?>("PredictionId")
                         .HasColumnType("bigint")
                         .HasColumnName("prediction_id");
 
@@ -1079,8 +1079,7 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.HasOne("NbaPredict.Core.Domain.StoredPrediction", null)
                         .WithMany()
                         .HasForeignKey("PredictionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
+                        .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_insights_predictions_prediction_id");
                 });
 

@@ -301,7 +301,7 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("player_id");
 
-                    b.Property<long>("PredictionId")
+                    b.Property<long?>("PredictionId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("prediction_id");
 
@@ -1062,8 +1062,7 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.HasOne("NbaPredict.Core.Domain.StoredPrediction", null)
                         .WithMany()
                         .HasForeignKey("PredictionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
+                        .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_insights_predictions_prediction_id");
                 });
 

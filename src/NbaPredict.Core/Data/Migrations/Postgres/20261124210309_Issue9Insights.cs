@@ -18,7 +18,7 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    prediction_id = table.Column<long>(type: "bigint", nullable: false),
+                    prediction_id = table.Column<long>(type: "bigint", nullable: true),
                     player_id = table.Column<int>(type: "integer", nullable: false),
                     game_date = table.Column<DateOnly>(type: "date", nullable: false),
                     depth = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
@@ -48,7 +48,7 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         column: x => x.prediction_id,
                         principalTable: "predictions",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace NbaPredict.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNbaDbContext))]
-    [Migration("20261124201346_Issue9Insights")]
+    [Migration("20261124210309_Issue9Insights")]
     partial class Issue9Insights
     {
         /// <inheritdoc />
@@ -315,7 +315,7 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("player_id");
 
-                    b.Property<long>("PredictionId")
+                    b.Property<long?>("PredictionId")
                         .HasColumnType("bigint")
                         .HasColumnName("prediction_id");
 
@@ -1082,8 +1082,7 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.HasOne("NbaPredict.Core.Domain.StoredPrediction", null)
                         .WithMany()
                         .HasForeignKey("PredictionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
+                        .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_insights_predictions_prediction_id");
                 });
 

@@ -11,7 +11,7 @@ using NbaPredict.Core.Data;
 namespace NbaPredict.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNbaDbContext))]
-    [Migration("20261124201238_Issue9Insights")]
+    [Migration("20261124210108_Issue9Insights")]
     partial class Issue9Insights
     {
         /// <inheritdoc />
@@ -304,7 +304,7 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("player_id");
 
-                    b.Property<long>("PredictionId")
+                    b.Property<long?>("PredictionId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("prediction_id");
 
@@ -1065,8 +1065,7 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.HasOne("NbaPredict.Core.Domain.StoredPrediction", null)
                         .WithMany()
                         .HasForeignKey("PredictionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
+                        .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_insights_predictions_prediction_id");
                 });
 

@@ -17,7 +17,7 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                 {
                     id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    prediction_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    prediction_id = table.Column<long>(type: "INTEGER", nullable: true),
                     player_id = table.Column<int>(type: "INTEGER", nullable: false),
                     game_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     depth = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
@@ -47,7 +47,7 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         column: x => x.prediction_id,
                         principalTable: "predictions",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(

@@ -47,11 +47,16 @@ internal static class Program
                 Environment.SetEnvironmentVariable(PredictorBenchmarks.BundleDirVariable, save is null ? null : Path.GetFullPath(save));
                 BenchmarkDotNet.Running.BenchmarkRunner.Run<PredictorBenchmarks>();
                 return 0;
+            case "bench-explain":
+                Environment.SetEnvironmentVariable(PredictorBenchmarks.DataDirVariable, Path.GetFullPath(dataDir));
+                Environment.SetEnvironmentVariable(PredictorBenchmarks.BundleDirVariable, save is null ? null : Path.GetFullPath(save));
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<ExplainBenchmarks>();
+                return 0;
             case "experiment":
                 ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
                 return 0;
             default:
-                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
+                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench|bench-explain [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
                 return 1;
         }
     }

@@ -1,6 +1,7 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Core.Features.Insights;
 using NbaPredict.Graph.Dashboard;
 using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
@@ -22,6 +23,7 @@ builder.Services.AddHostedService<BundledDataImportService>();
 builder.Services.AddSingleton<ModelBootstrapStatus>();
 builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
+builder.Services.AddNbaInsights();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
 builder.Services.AddNbaRest();

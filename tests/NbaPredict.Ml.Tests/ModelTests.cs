@@ -50,6 +50,30 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
     }
 
     [Fact]
+    public void Driver_contributions_of_a_trained_ensemble_add_up_and_follow_recent_form()
+    {
+        var row = fx.TestRows().First(i => fx.Matrix.Records[i].Pts >= 10);
+        var x = fx.Matrix.Row(row).ToArray();
+        var explanation = fx.Bundle.Explain(x, StatKind.Pts)!;
+        var predicted = new StatPrediction[fx.Bundle.Stats.Count];
+        fx.Bundle.Predict(x, predicted);
+        Assert.Equal(predicted[0].Value, explanation.Prediction, 2);
+        Assert.Equal(explanation.Prediction, explanation.BaselinePrediction + explanation.Drivers.Sum(d => d.Contribution), 2);
+
+        // A much hotter last few weeks (every recent points feature up by 8) must raise the recent-form share.
+        foreach (var name in new[] { "p_mean3_pts", "p_mean5_pts", "p_mean10_pts", "p_ewma_pts", "p_last_pts" })
+        {
+            x[FeatureSchema.IndexOf(name)] += 8;
+        }
+
+        var hotter = fx.Bundle.Explain(x, StatKind.Pts)!;
+        double Form(NbaPredict.Ml.Explanation.PredictionExplanation e) =>
+            e.Drivers.Single(d => d.Group == NbaPredict.Ml.Explanation.DriverGroup.RecentForm).Contribution;
+        Assert.True(Form(hotter) > Form(explanation) + 1, $"recent form {Form(explanation):F2} → {Form(hotter):F2}");
+        Assert.True(hotter.Prediction > explanation.Prediction);
+    }
+
+    [Fact]
     public void Save_load_round_trip_gives_identical_predictions_and_manifest()
     {
         var dir = Path.Combine(Path.GetTempPath(), "nbapredict-ml-test-" + Guid.NewGuid().ToString("N"));

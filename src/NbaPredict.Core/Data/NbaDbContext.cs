@@ -20,6 +20,8 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<StoredPrediction> Predictions => Set<StoredPrediction>();
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<DriftReport> DriftReports => Set<DriftReport>();
+    public DbSet<Insight> Insights => Set<Insight>();
+    public DbSet<InsightRating> InsightRatings => Set<InsightRating>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -140,6 +142,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             report.HasIndex(r => r.ModelVersion);
         });
 
+        InsightModel.Configure(modelBuilder);
         ApplySnakeCaseColumnNames(modelBuilder);
     }
 

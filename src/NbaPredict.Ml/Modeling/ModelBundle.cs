@@ -9,6 +9,7 @@ using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using NbaPredict.Ml.Data;
 using NbaPredict.Ml.Evaluation;
+using NbaPredict.Ml.Explanation;
 using NbaPredict.Ml.Features;
 
 namespace NbaPredict.Ml.Modeling;
@@ -88,6 +89,9 @@ public sealed record BundleManifest
     /// <summary>Feature standardisation of the linear members.</summary>
     public float[] LinearFeatureMean { get; init; } = [];
 
+    /// <summary>Mean of every feature over the training rows: the "average player-game" that explanations start from.</summary>
+    public float[] TrainingFeatureMean { get; init; } = [];
+
     /// <summary>Feature standardisation of the linear members.</summary>
     public float[] LinearFeatureStd { get; init; } = [];
 
@@ -156,6 +160,33 @@ public sealed class ModelBundle
         return total <= 0
             ? []
             : counts.Select((c, i) => (FeatureSchema.Names[i], c / total)).OrderByDescending(x => x.Item2).Take(top).ToList();
+    }
+
+    /// <summary>
+    /// The feature vector explanations compare against: the training means (older bundles without them fall back to
+    /// the linear member's standardisation means, which are the same numbers), or null when neither was saved.
+    /// </summary>
+    public float[]? FeatureBaseline =>
+        Manifest.TrainingFeatureMean.Length == FeatureSchema.Count ? Manifest.TrainingFeatureMean
+        : Manifest.LinearFeatureMean.Length == FeatureSchema.Count ? Manifest.LinearFeatureMean
+        : null;
+
+    /// <summary>
+    /// Signed contributions of each <see cref="DriverGroup"/> to one stat's prediction for a featurized player-game,
+    /// in the stat's units (exact group Shapley values of the whole ensemble against <see cref="FeatureBaseline"/>),
+    /// with the <paramref name="topFeatures"/> most influential features of each group. Null when the bundle does
+    /// not predict <paramref name="stat"/> or has no baseline. About 460 predictions, evaluated as one batch.
+    /// </summary>
+    public PredictionExplanation? Explain(ReadOnlySpan<float> features, StatKind stat, int topFeatures = 3)
+    {
+        if (features.Length < FeatureSchema.Count)
+        {
+            throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(features));
+        }
+
+        var model = _models.FirstOrDefault(m => m.Stat == stat);
+        var baseline = FeatureBaseline;
+        return model is null || baseline is null ? null : PredictionExplainer.Explain(model, features, baseline, topFeatures);
     }
 
     /// <summary>

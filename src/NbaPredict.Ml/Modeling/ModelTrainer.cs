@@ -184,6 +184,7 @@ public static class ModelTrainer
             DataHash = DataHash.Of(recs, plan.TrainFrom, plan.CalibrationTo),
             ValidationMetrics = metrics,
             TrainingSeconds = total.Elapsed.TotalSeconds,
+            TrainingFeatureMean = mean,
         };
         return new ModelBundle(manifest, [.. models]);
     }

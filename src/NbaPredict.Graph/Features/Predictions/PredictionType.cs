@@ -69,6 +69,7 @@ public sealed class PredictionType : ObjectGraphType<PredictionView>
                     .LoadAsync(c.Source.GameId)
                     .Then(lines => lines.FirstOrDefault(l => l.PlayerId == playerId));
             });
+        Insights.InsightQueries.AddPredictionField(this);
     }
 }
 

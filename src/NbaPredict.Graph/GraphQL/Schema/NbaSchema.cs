@@ -2,6 +2,7 @@ using GraphQL.Types;
 using NbaPredict.Graph.Features.Drift;
 using NbaPredict.Graph.Features.Experiments;
 using NbaPredict.Graph.Features.Games;
+using NbaPredict.Graph.Features.Insights;
 using NbaPredict.Graph.Features.Models;
 using NbaPredict.Graph.Features.Predictions;
 using NbaPredict.Graph.Features.Players;
@@ -23,6 +24,7 @@ public sealed class QueryType : ObjectGraphType
         ModelQueries.AddTo(this);
         ExperimentQueries.AddTo(this);
         DriftQueries.AddTo(this);
+        InsightQueries.AddTo(this);
     }
 }
 
@@ -37,6 +39,7 @@ public sealed class MutationType : ObjectGraphType
         ModelQueries.AddMutations(this);
         ExperimentQueries.AddMutations(this);
         DriftQueries.AddMutations(this);
+        InsightQueries.AddMutations(this);
     }
 }
 

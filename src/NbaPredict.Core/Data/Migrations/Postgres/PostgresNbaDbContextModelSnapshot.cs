@@ -237,6 +237,171 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.ToTable("imported_files", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.Insight", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("client_id");
+
+                    b.Property<double>("Cost")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cost");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Depth")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("depth");
+
+                    b.Property<string>("DriversJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("drivers_json");
+
+                    b.Property<string>("EvaluationJson")
+                        .HasColumnType("text")
+                        .HasColumnName("evaluation_json");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("facts_json");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("date")
+                        .HasColumnName("game_date");
+
+                    b.Property<string>("GroundingIssues")
+                        .HasColumnType("text")
+                        .HasColumnName("grounding_issues");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("PlayerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("player_id");
+
+                    b.Property<long?>("PredictionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("prediction_id");
+
+                    b.Property<string>("PromptId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("prompt_id");
+
+                    b.Property<int>("PromptVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompt_version");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<int>("TokensIn")
+                        .HasColumnType("integer")
+                        .HasColumnName("tokens_in");
+
+                    b.Property<int>("TokensOut")
+                        .HasColumnType("integer")
+                        .HasColumnName("tokens_out");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insights");
+
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_insights_client_id_created_at");
+
+                    b.HasIndex("PlayerId", "CreatedAt")
+                        .HasDatabaseName("ix_insights_player_id_created_at");
+
+                    b.HasIndex("PredictionId", "PromptId", "PromptVersion", "Provider")
+                        .IsUnique()
+                        .HasDatabaseName("ix_insights_prediction_id_prompt_id_prompt_version_provider");
+
+                    b.ToTable("insights", (string)null);
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.InsightRating", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Helpful")
+                        .HasColumnType("boolean")
+                        .HasColumnName("helpful");
+
+                    b.Property<long>("InsightId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("insight_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insight_ratings");
+
+                    b.HasIndex("InsightId")
+                        .HasDatabaseName("ix_insight_ratings_insight_id");
+
+                    b.ToTable("insight_ratings", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -907,6 +1072,25 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.Navigation("AwayTeam");
 
                     b.Navigation("HomeTeam");
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.Insight", b =>
+                {
+                    b.HasOne("NbaPredict.Core.Domain.StoredPrediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_insights_predictions_prediction_id");
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.InsightRating", b =>
+                {
+                    b.HasOne("NbaPredict.Core.Domain.Insight", null)
+                        .WithMany()
+                        .HasForeignKey("InsightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insight_ratings_insights_insight_id");
                 });
 
             modelBuilder.Entity("NbaPredict.Core.Domain.Player", b =>

@@ -228,6 +228,167 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.ToTable("imported_files", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.Insight", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<double>("Cost")
+                        .HasColumnType("REAL")
+                        .HasColumnName("cost");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Depth")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("depth");
+
+                    b.Property<string>("DriversJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drivers_json");
+
+                    b.Property<string>("EvaluationJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_json");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("facts_json");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("game_date");
+
+                    b.Property<string>("GroundingIssues")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grounding_issues");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("PlayerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("player_id");
+
+                    b.Property<long?>("PredictionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("prediction_id");
+
+                    b.Property<string>("PromptId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prompt_id");
+
+                    b.Property<int>("PromptVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("prompt_version");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.Property<int>("TokensIn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tokens_in");
+
+                    b.Property<int>("TokensOut")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tokens_out");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insights");
+
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_insights_client_id_created_at");
+
+                    b.HasIndex("PlayerId", "CreatedAt")
+                        .HasDatabaseName("ix_insights_player_id_created_at");
+
+                    b.HasIndex("PredictionId", "PromptId", "PromptVersion", "Provider")
+                        .IsUnique()
+                        .HasDatabaseName("ix_insights_prediction_id_prompt_id_prompt_version_provider");
+
+                    b.ToTable("insights", (string)null);
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.InsightRating", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Helpful")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("helpful");
+
+                    b.Property<long>("InsightId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("insight_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insight_ratings");
+
+                    b.HasIndex("InsightId")
+                        .HasDatabaseName("ix_insight_ratings_insight_id");
+
+                    b.ToTable("insight_ratings", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -894,6 +1055,25 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.Navigation("AwayTeam");
 
                     b.Navigation("HomeTeam");
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.Insight", b =>
+                {
+                    b.HasOne("NbaPredict.Core.Domain.StoredPrediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_insights_predictions_prediction_id");
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.InsightRating", b =>
+                {
+                    b.HasOne("NbaPredict.Core.Domain.Insight", null)
+                        .WithMany()
+                        .HasForeignKey("InsightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insight_ratings_insights_insight_id");
                 });
 
             modelBuilder.Entity("NbaPredict.Core.Domain.Player", b =>

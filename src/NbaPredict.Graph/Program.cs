@@ -1,6 +1,7 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Core.Features.Jobs;
 using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
@@ -18,6 +19,7 @@ builder.Services.AddSingleton<ImportStatus>();
 builder.Services.AddHostedService<BundledDataImportService>();
 builder.Services.AddSingleton<ModelBootstrapStatus>();
 builder.Services.AddHostedService<ModelBootstrapService>();
+builder.Services.AddNbaJobs(builder.Configuration);
 builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();

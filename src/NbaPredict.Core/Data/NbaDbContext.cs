@@ -20,6 +20,9 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<StoredPrediction> Predictions => Set<StoredPrediction>();
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<DriftReport> DriftReports => Set<DriftReport>();
+    public DbSet<ModelScore> ModelScores => Set<ModelScore>();
+    public DbSet<RetrainingDecision> RetrainingDecisions => Set<RetrainingDecision>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -140,6 +143,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             report.HasIndex(r => r.ModelVersion);
         });
 
+        FeedbackLoopModel.Configure(modelBuilder);
         ApplySnakeCaseColumnNames(modelBuilder);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Core.Features.Jobs;
 
 namespace NbaPredict.Workers.Cli;
 
@@ -18,7 +19,12 @@ public static class NbaCli
           evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR]
                                    walk forward through DIR with the production model, never retraining;
                                    --report writes evaluation.md and its charts into DIR
-        configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
+          replay --season S --from DATE --days N
+                                   play N days of a past season as if live: predict each day before its results,
+                                   then ingest, score and measure drift (predictions are published as they are made)
+          serve [--urls URLS]      run the scheduled jobs (ingest, refresh, score, drift, retrain) with /health/ready
+                                   and /health/live on URLS (default NBAPREDICT_WORKER_URLS or http://localhost:5081)
+        configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis, Jobs__* (see README)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration? configurationOverride = null)
@@ -37,6 +43,8 @@ public static class NbaCli
                 "import" => await WithServicesAsync(configurationOverride, services => ImportCommand.RunAsync(services, options, output)),
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
+                "replay" => await WithServicesAsync(configurationOverride, services => ReplayCommand.RunAsync(services, options, output)),
+                "serve" => await ServeCommand.RunAsync(options, configurationOverride, output),
                 _ => throw new CommandLineException($"unknown command '{args[0]}'; run 'nbapredict --help' for the list"),
             };
         }
@@ -63,6 +71,7 @@ public static class NbaCli
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddNbaStorage();
+        builder.Services.AddNbaJobServices();
         using var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();
         try

@@ -41,6 +41,13 @@ public sealed class ClusteredSchedulerTests(Xunit.Abstractions.ITestOutputHelper
         await Task.WhenAll(first.StartAsync(), second.StartAsync());
         Assert.True(first.Services.GetRequiredService<JobSchedulerStatus>().Running);
         Assert.True(second.Services.GetRequiredService<JobSchedulerStatus>().Running);
+        using (var http = new HttpClient { BaseAddress = new Uri(first.Urls.First()) })
+        {
+            using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            var body = await ready.Content.ReadAsStringAsync();
+            Assert.True(ready.IsSuccessStatusCode, body);
+            Assert.Contains("\"scheduler\":{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
+        }
 
         var contexts = first.Services.GetRequiredService<IDbContextFactory<NbaDbContext>>();
         await WaitForRunsAsync(contexts, 5);

@@ -11,37 +11,43 @@ namespace NbaPredict.IntegrationTests.Jobs;
 /// Champion and challenger: a candidate that does not beat production by the margin stays a candidate, one that
 /// does is promoted, and both decisions are stored with their numbers; drift past the threshold asks for retraining.
 /// </summary>
-public sealed class RetrainingTests : IAsyncLifetime
+public sealed class RetrainingTests(RetrainingTests.TrainedApp fixture) : IClassFixture<RetrainingTests.TrainedApp>
 {
-    private TestDatabase database = null!;
-    private NbaApp app = null!;
-    private string champion = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>One imported slice and one tiny production model, shared by the tests of this class.</summary>
+    public sealed class TrainedApp : IAsyncLifetime
     {
-        database = await TestDatabase.CreateAsync(Provider.Sqlite);
-        app = new NbaApp(database, new Dictionary<string, string?>
+        private TestDatabase database = null!;
+
+        public NbaApp App { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            ["Jobs:Drift:PsiThreshold"] = "0",
-            ["Jobs:Drift:RecentDays"] = "5",
-        });
-        await app.ImportTwoSeasonSlicesAsync(days: 10);
-        await using var scope = app.Services.CreateAsyncScope();
-        champion = (await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny))).Model.Version;
-    }
+            database = await TestDatabase.CreateAsync(Provider.Sqlite);
+            App = new NbaApp(database, new Dictionary<string, string?>
+            {
+                ["Jobs:Drift:PsiThreshold"] = "0",
+                ["Jobs:Drift:RecentDays"] = "5",
+            });
+            await App.ImportTwoSeasonSlicesAsync(days: 10);
+            await using var scope = App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+        }
 
-    public async Task DisposeAsync()
-    {
-        await app.DisposeAsync();
-        await database.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await App.DisposeAsync();
+            await database.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task A_candidate_is_promoted_only_past_the_margin_and_every_decision_keeps_its_numbers()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = fixture.App.Services.CreateAsyncScope();
         var retraining = scope.ServiceProvider.GetRequiredService<RetrainingService>();
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
+        var champion = (await registry.GetProductionAsync())!.Version;
 
         var kept = await retraining.RetrainAsync(new RetrainRequest("test: out of reach", WindowDays: 4, Margin: 10, Options: TestTraining.Tiny));
 
@@ -68,7 +74,7 @@ public sealed class RetrainingTests : IAsyncLifetime
     [Fact]
     public async Task Drift_past_the_threshold_asks_for_retraining()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = fixture.App.Services.CreateAsyncScope();
         var job = scope.ServiceProvider.GetRequiredService<DetectDriftJob>();
 
         var outcome = await job.RunAsync(DateTimeOffset.UtcNow, CancellationToken.None);

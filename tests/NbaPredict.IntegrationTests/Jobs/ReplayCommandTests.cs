@@ -8,8 +8,8 @@ using NbaPredict.Workers.Cli;
 namespace NbaPredict.IntegrationTests.Jobs;
 
 /// <summary>
-/// <c>nbapredict replay</c> as its own process would run it, next to an API instance: with Redis configured the
-/// API's WebSocket subscriber sees the predictions the command publishes, and bad input is one line.
+/// <c>nbapredict replay</c> as its own process would run it, next to an API instance on PostgreSQL: with Redis
+/// configured the API's WebSocket subscriber sees the predictions the command publishes.
 /// </summary>
 public sealed class ReplayCommandTests : IAsyncLifetime
 {
@@ -21,7 +21,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     {
         var redis = Environment.GetEnvironmentVariable(TestEnvironment.RedisVariable);
         Assert.False(string.IsNullOrWhiteSpace(redis), $"{TestEnvironment.RedisVariable} is not set: run the tests with ./build.sh test");
-        database = await TestDatabase.CreateAsync(Provider.Sqlite);
+        database = await TestDatabase.CreateAsync(Provider.Postgres);
         api = new NbaApp(database, new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis });
         shared = new Dictionary<string, string?>(database.Configuration) { ["ConnectionStrings:Redis"] = redis };
         await api.ImportTwoSeasonSlicesAsync(days: 8);
@@ -58,6 +58,8 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         Assert.Contains("[1/2] 2023-11-05:", output, StringComparison.Ordinal);
         Assert.Contains("[2/2] 2023-11-06:", output, StringComparison.Ordinal);
         JsonNodeAssert(await socket.ReceiveAsync(), day);
+        await using var db = api.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<NbaPredict.Core.Data.NbaDbContext>>().CreateDbContext();
+        Assert.Equal(16, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.ModelScores));
     }
 
     private static void JsonNodeAssert(System.Text.Json.Nodes.JsonObject message, string day)

@@ -40,12 +40,11 @@ public sealed class BundledCsvDayIngestor(BoxScoreImporter importer, NbaPredictS
             return IngestResult.Empty(day, SourceName);
         }
 
-        // The importer works on files; the day file is written whole (temporary name, then rename) and removed after.
-        var folder = Directory.CreateDirectory(Path.Combine(settings.DataDirectory, "ingest")).FullName;
+        // The importer works on files: the day is written whole under its stable name (what imported_files records)
+        // in a folder of this call's own, so concurrent ingests of one day never touch each other's file.
+        var folder = Directory.CreateDirectory(Path.Combine(settings.DataDirectory, "ingest", $"{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         var path = Path.Combine(folder, DayFileName(day));
-        var temporary = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".partial";
-        await File.WriteAllTextAsync(temporary, lines, new UTF8Encoding(false), cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        await File.WriteAllTextAsync(path, lines, new UTF8Encoding(false), cancellationToken);
         try
         {
             var result = await importer.ImportFileAsync(path, 0, 1, skipUnchanged: false, progress: null, cancellationToken);
@@ -59,7 +58,7 @@ public sealed class BundledCsvDayIngestor(BoxScoreImporter importer, NbaPredictS
         }
         finally
         {
-            File.Delete(path);
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -41,11 +41,24 @@ public sealed class ReplayService(
         }
 
         await schedule.AddMissingAsync(games, cancellationToken);
-        var published = await predictions.RefreshAsync(day, cancellationToken);
+        var published = await PredictAsync(day, cancellationToken);
         var ingested = await ingestor.IngestDayAsync(day, cancellationToken);
         var scores = await scoring.ScoreDayAsync(day, options.ScoreRollingDays, cancellationToken);
         var (reportId, note) = await MeasureDriftAsync(day, cancellationToken);
-        return new ReplayDay(day, games.Count, published.Count, ingested, scores.Count, reportId, note);
+        return new ReplayDay(day, games.Count, published, ingested, scores.Count, reportId, note);
+    }
+
+    /// <summary>The day's predictions; none when no team of the day has played before (nobody to predict).</summary>
+    private async Task<int> PredictAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await predictions.RefreshAsync(day, cancellationToken)).Count;
+        }
+        catch (DomainException ex) when (ex.Code == "NO_GAMES")
+        {
+            return 0;
+        }
     }
 
     private async Task<(long? ReportId, string Note)> MeasureDriftAsync(DateOnly day, CancellationToken cancellationToken)

@@ -97,6 +97,12 @@ public sealed class ReplayTests : IAsyncLifetime
             Assert.Equal(window.Sum(s => s.Rows), last.RollingRows);
             Assert.Equal(window.Sum(s => s.Mae * s.Rows) / window.Sum(s => s.Rows), last.RollingMae, 2);
             Assert.InRange(last.RollingCoverage80, 0.5, 1.0);
+
+            var served = NbaApp.Data(await app.QueryAsync("query($v: String!) { modelScores(modelVersion: $v) { stat date rollingRows rollingMae } }", new { v = last.ModelVersion }))["modelScores"]!.AsArray();
+            Assert.Equal(8, served.Count);
+            var pts = served.Single(s => (string)s!["stat"]! == "PTS")!;
+            Assert.Equal(last.RollingRows, (int)pts["rollingRows"]!);
+            Assert.Equal(last.GameDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)pts["date"]!);
         }
 
         var secondRun = await ReplayAsync(from);

@@ -69,6 +69,11 @@ public sealed class RetrainingTests(RetrainingTests.TrainedApp fixture) : IClass
         var decisions = await retraining.ListAsync(10);
         Assert.Equal([promoted.Id, kept.Id], decisions.Select(d => d.Id));
         Assert.Equal(["test: any improvement", "test: out of reach"], decisions.Select(d => d.Trigger));
+
+        var served = NbaApp.Data(await fixture.App.QueryAsync("{ retrainingDecisions(last: 2) { promoted candidateVersion improvement margin stats { stat candidateMae championMae } } }"))["retrainingDecisions"]!.AsArray();
+        Assert.Equal([true, false], served.Select(d => (bool)d!["promoted"]!));
+        Assert.Equal(kept.CandidateVersion, (string)served[1]!["candidateVersion"]!);
+        Assert.Equal(8, served[1]!["stats"]!.AsArray().Count);
     }
 
     [Fact]

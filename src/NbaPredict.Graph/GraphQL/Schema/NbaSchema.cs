@@ -23,6 +23,7 @@ public sealed class QueryType : ObjectGraphType
         ModelQueries.AddTo(this);
         ExperimentQueries.AddTo(this);
         DriftQueries.AddTo(this);
+        Features.Jobs.FeedbackLoopQueries.AddTo(this);
     }
 }
 

@@ -22,6 +22,9 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<DriftReport> DriftReports => Set<DriftReport>();
     public DbSet<Insight> Insights => Set<Insight>();
     public DbSet<InsightRating> InsightRatings => Set<InsightRating>();
+    public DbSet<ModelScore> ModelScores => Set<ModelScore>();
+    public DbSet<RetrainingDecision> RetrainingDecisions => Set<RetrainingDecision>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -143,6 +146,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
         });
 
         InsightModel.Configure(modelBuilder);
+        FeedbackLoopModel.Configure(modelBuilder);
         ApplySnakeCaseColumnNames(modelBuilder);
     }
 

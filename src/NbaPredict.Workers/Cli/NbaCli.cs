@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Core.Features.Jobs;
 using NbaPredict.Workers.Ingestion;
 
 namespace NbaPredict.Workers.Cli;
@@ -21,7 +22,12 @@ public static class NbaCli
                                    --report writes evaluation.md and its charts into DIR
           ingest --date YYYY-MM-DD [--source nba-stats|espn]
                                    fetch one game day's box scores from an API and upsert them (idempotent)
-        configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
+          replay --season S --from DATE --days N
+                                   play N days of a past season as if live: predict each day before its results,
+                                   then ingest, score and measure drift (predictions are published as they are made)
+          serve [--urls URLS]      run the scheduled jobs (ingest, refresh, score, drift, retrain) with /health/ready
+                                   and /health/live on URLS (default NBAPREDICT_WORKER_URLS or http://localhost:5081)
+        configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis, Jobs__* (see README)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration? configurationOverride = null)
@@ -41,6 +47,8 @@ public static class NbaCli
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
                 "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),
+                "replay" => await WithServicesAsync(configurationOverride, services => ReplayCommand.RunAsync(services, options, output)),
+                "serve" => await ServeCommand.RunAsync(options, configurationOverride, output),
                 _ => throw new CommandLineException($"unknown command '{args[0]}'; run 'nbapredict --help' for the list"),
             };
         }
@@ -71,6 +79,7 @@ public static class NbaCli
         builder.Services.AddNbaStorage();
         builder.Services.AddNbaIngestion();
         builder.AddNbaWorkerTelemetry();
+        builder.Services.AddNbaJobServices();
         using var host = builder.Build();
         host.Services.StartNbaWorkerTelemetry();
         await using var scope = host.Services.CreateAsyncScope();

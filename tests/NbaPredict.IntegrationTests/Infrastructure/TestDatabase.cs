@@ -37,6 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ["ConnectionStrings:Postgres"] = PostgresConnectionString,
         ["NBAPREDICT_IMPORT_ON_START"] = "false",
         ["NBAPREDICT_TRAIN_ON_START"] = "false",
+        ["Jobs:Enabled"] = "false",
     };
 
     public static async Task<TestDatabase> CreateAsync(Provider provider)

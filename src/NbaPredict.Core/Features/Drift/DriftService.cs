@@ -56,7 +56,11 @@ public sealed class DriftService(
     private const int MaxReferenceRows = 20_000;
     private const int MinRecentRows = 200;
 
-    public async Task<DriftReportView> RunAsync(int recentDays = 30, double psiThreshold = DefaultPsiThreshold, double errorRatioThreshold = DefaultErrorRatioThreshold, CancellationToken cancellationToken = default)
+    public Task<DriftReportView> RunAsync(int recentDays = 30, double psiThreshold = DefaultPsiThreshold, double errorRatioThreshold = DefaultErrorRatioThreshold, CancellationToken cancellationToken = default) =>
+        RunAsOfAsync(null, recentDays, psiThreshold, errorRatioThreshold, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync"/>, with only the games up to <paramref name="asOf"/> (a replayed day) when given.</summary>
+    public async Task<DriftReportView> RunAsOfAsync(DateOnly? asOf, int recentDays = 30, double psiThreshold = DefaultPsiThreshold, double errorRatioThreshold = DefaultErrorRatioThreshold, CancellationToken cancellationToken = default)
     {
         if (recentDays is < 1 or > 365)
         {
@@ -67,7 +71,7 @@ public sealed class DriftService(
 
         var model = await production.GetAsync(cancellationToken)
             ?? throw new DomainException("NO_MODEL_YET", "no production model yet: drift is measured against the production model's training window");
-        var records = await history.LoadAsync(cancellationToken: cancellationToken);
+        var records = await history.LoadAsync(before: asOf?.AddDays(1), cancellationToken);
         if (records.Count == 0)
         {
             throw new DomainException("NOT_ENOUGH_RECENT_DATA", "no games are stored yet");

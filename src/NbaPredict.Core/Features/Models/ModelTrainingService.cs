@@ -8,8 +8,11 @@ using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.Core.Features.Models;
 
-/// <summary>What to train on: everything imported, or everything before a held-out season.</summary>
-public sealed record TrainingRequest(string? HoldoutSeason = null, bool Promote = false, TrainingOptions? Options = null);
+/// <summary>
+/// What to train on: everything imported, or everything before a held-out season; <paramref name="Before"/> also
+/// keeps every game on or after that date unseen (the champion/challenger window).
+/// </summary>
+public sealed record TrainingRequest(string? HoldoutSeason = null, bool Promote = false, TrainingOptions? Options = null, DateOnly? Before = null);
 
 public sealed record TrainingOutcome(ModelVersion Model, ModelBundle Bundle, TimeSpan Elapsed);
 
@@ -44,6 +47,11 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
             records = records.Where(r => r.Date < cut).ToList();
         }
 
+        if (request.Before is { } before)
+        {
+            records = records.Where(r => r.Date < before).ToList();
+        }
+
         var seasons = records.Select(r => FeatureStore.SeasonKeyOf(r.Date)).Distinct().Order().ToList();
         if (seasons.Count < 2)
         {
@@ -66,7 +74,8 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
         }
 
         var target = Path.Combine(registry.ModelsDirectory, version);
-        var staging = Path.Combine(registry.ModelsDirectory, ".staging-" + version + "-" + Guid.NewGuid().ToString("N")[..8]);
+        StagingDirectories.RemoveAbandoned(registry.ModelsDirectory);
+        var staging = StagingDirectories.NewPath(registry.ModelsDirectory, version);
         bundle.Save(staging);
         Directory.Move(staging, target);
 

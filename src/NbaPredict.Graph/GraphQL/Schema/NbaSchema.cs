@@ -25,6 +25,7 @@ public sealed class QueryType : ObjectGraphType
         ExperimentQueries.AddTo(this);
         DriftQueries.AddTo(this);
         InsightQueries.AddTo(this);
+        Features.Jobs.FeedbackLoopQueries.AddTo(this);
     }
 }
 

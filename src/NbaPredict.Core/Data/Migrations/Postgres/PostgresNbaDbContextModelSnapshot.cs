@@ -402,6 +402,143 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.ToTable("insight_ratings", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("FireInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fire_instance_id");
+
+                    b.Property<string>("InstanceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("instance_name");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_name");
+
+                    b.Property<DateTimeOffset>("ScheduledFireTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_fire_time");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_runs");
+
+                    b.HasIndex("JobName", "ScheduledFireTime")
+                        .HasDatabaseName("ix_job_runs_job_name_scheduled_fire_time");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.ModelScore", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Coverage80")
+                        .HasColumnType("double precision")
+                        .HasColumnName("coverage80");
+
+                    b.Property<double>("Coverage95")
+                        .HasColumnType("double precision")
+                        .HasColumnName("coverage95");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("date")
+                        .HasColumnName("game_date");
+
+                    b.Property<double>("Mae")
+                        .HasColumnType("double precision")
+                        .HasColumnName("mae");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("RollingCoverage80")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rolling_coverage80");
+
+                    b.Property<double>("RollingCoverage95")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rolling_coverage95");
+
+                    b.Property<int>("RollingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("rolling_days");
+
+                    b.Property<double>("RollingMae")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rolling_mae");
+
+                    b.Property<int>("RollingRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rolling_rows");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<DateTimeOffset>("ScoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scored_at");
+
+                    b.Property<string>("Stat")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("stat");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_scores");
+
+                    b.HasIndex("GameDate")
+                        .HasDatabaseName("ix_model_scores_game_date");
+
+                    b.HasIndex("ModelVersion", "GameDate", "Stat")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_scores_model_version_game_date_stat");
+
+                    b.ToTable("model_scores", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -655,6 +792,77 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasDatabaseName("ix_player_games_team_id_game_date");
 
                     b.ToTable("player_games", (string)null);
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.RetrainingDecision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CandidateVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("candidate_version");
+
+                    b.Property<string>("ChampionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("champion_version");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<double>("Improvement")
+                        .HasColumnType("double precision")
+                        .HasColumnName("improvement");
+
+                    b.Property<double>("Margin")
+                        .HasColumnType("double precision")
+                        .HasColumnName("margin");
+
+                    b.Property<bool>("Promoted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("promoted");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("StatsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stats_json");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trigger");
+
+                    b.Property<DateOnly>("WindowFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("window_from");
+
+                    b.Property<int>("WindowRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_rows");
+
+                    b.Property<DateOnly>("WindowTo")
+                        .HasColumnType("date")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retraining_decisions");
+
+                    b.ToTable("retraining_decisions", (string)null);
                 });
 
             modelBuilder.Entity("NbaPredict.Core.Domain.Season", b =>

@@ -389,6 +389,139 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.ToTable("insight_ratings", (string)null);
                 });
 
+            modelBuilder.Entity("NbaPredict.Core.Domain.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("FireInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fire_instance_id");
+
+                    b.Property<string>("InstanceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_name");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_name");
+
+                    b.Property<DateTimeOffset>("ScheduledFireTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_fire_time");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_runs");
+
+                    b.HasIndex("JobName", "ScheduledFireTime")
+                        .HasDatabaseName("ix_job_runs_job_name_scheduled_fire_time");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.ModelScore", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<double>("Coverage80")
+                        .HasColumnType("REAL")
+                        .HasColumnName("coverage80");
+
+                    b.Property<double>("Coverage95")
+                        .HasColumnType("REAL")
+                        .HasColumnName("coverage95");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("game_date");
+
+                    b.Property<double>("Mae")
+                        .HasColumnType("REAL")
+                        .HasColumnName("mae");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("RollingCoverage80")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rolling_coverage80");
+
+                    b.Property<double>("RollingCoverage95")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rolling_coverage95");
+
+                    b.Property<int>("RollingDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rolling_days");
+
+                    b.Property<double>("RollingMae")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rolling_mae");
+
+                    b.Property<int>("RollingRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rolling_rows");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<DateTimeOffset>("ScoredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scored_at");
+
+                    b.Property<string>("Stat")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stat");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_scores");
+
+                    b.HasIndex("GameDate")
+                        .HasDatabaseName("ix_model_scores_game_date");
+
+                    b.HasIndex("ModelVersion", "GameDate", "Stat")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_scores_model_version_game_date_stat");
+
+                    b.ToTable("model_scores", (string)null);
+                });
+
             modelBuilder.Entity("NbaPredict.Core.Domain.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -640,6 +773,75 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_player_games_team_id_game_date");
 
                     b.ToTable("player_games", (string)null);
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Domain.RetrainingDecision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CandidateVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidate_version");
+
+                    b.Property<string>("ChampionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("champion_version");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<double>("Improvement")
+                        .HasColumnType("REAL")
+                        .HasColumnName("improvement");
+
+                    b.Property<double>("Margin")
+                        .HasColumnType("REAL")
+                        .HasColumnName("margin");
+
+                    b.Property<bool>("Promoted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("promoted");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("StatsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stats_json");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger");
+
+                    b.Property<DateOnly>("WindowFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_from");
+
+                    b.Property<int>("WindowRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_rows");
+
+                    b.Property<DateOnly>("WindowTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retraining_decisions");
+
+                    b.ToTable("retraining_decisions", (string)null);
                 });
 
             modelBuilder.Entity("NbaPredict.Core.Domain.Season", b =>

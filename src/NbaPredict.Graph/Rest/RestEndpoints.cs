@@ -1,11 +1,15 @@
+using System.Globalization;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Experiments;
 using NbaPredict.Core.Features.Games;
+using NbaPredict.Core.Features.Insights;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Players;
 using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Features.Teams;
+using NbaPredict.Graph.Features.Insights;
+using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Security;
 
 namespace NbaPredict.Graph.Rest;
@@ -30,6 +34,7 @@ public static class RestEndpoints
         MapPredictions(api.MapGroup("/predictions").WithTags("Predictions").WithMetadata(new RequiredScope(Scopes.PredictionsRead)).ProducesProblem(StatusCodes.Status409Conflict));
         MapExperiments(api.MapGroup("/experiments").WithTags("Experiments").WithMetadata(new RequiredScope(Scopes.ExperimentsWrite)));
         MapModels(api.MapGroup("/models").WithTags("Models").WithMetadata(new RequiredScope(Scopes.PredictionsRead)));
+        MapInsights(api.MapGroup("").WithTags("Insights"));
         return endpoints;
     }
 
@@ -129,6 +134,66 @@ public static class RestEndpoints
                 TypedResults.Ok(ModelVersionDto.From(await service.GetProductionAsync(ct) ?? throw NotFound("MODEL_NOT_FOUND", "no production model yet: one appears once the first model is trained and promoted"))))
             .WithName("GetProductionModel")
             .WithSummary("The model version that serves predictions.");
+    }
+
+    private static void MapInsights(RouteGroupBuilder insights)
+    {
+        insights.MapGet("/predictions/{id}/insight", async (InsightService service, HttpContext http, string id, string? depth, CancellationToken ct) =>
+                TypedResults.Ok(InsightDto.From(await service.GetAsync(ParseId(id, "Prediction", nameof(id)), ParseDepth(depth), InsightQueries.ClientIdOf(http.User), ct)
+                    ?? throw NotFound("PREDICTION_NOT_FOUND", $"no stored prediction '{id}'"))))
+            .WithName("GetPredictionInsight")
+            .WithSummary("A plain-language explanation of a prediction (id: Prediction.id or the stored number; depth summary (default) or deep_dive), generated on first request and then reused.")
+            .WithMetadata(new RequiredScope(Scopes.InsightsRead));
+
+        insights.MapGet("/players/{nbaId}/insights", async (InsightService service, int nbaId, int? limit, int? offset, CancellationToken ct) =>
+            {
+                var page = PageRequest.Create(offset ?? 0, limit);
+                var all = (await service.ListForPlayersAsync([nbaId], ct))[nbaId].ToList();
+                return TypedResults.Ok(PageDto.From(new Page<InsightView>(all.Skip(page.Offset).Take(page.Size).ToList(), page.Offset, all.Count), InsightDto.From));
+            })
+            .WithName("ListPlayerInsights")
+            .WithSummary("A player's stored insights, newest first.")
+            .WithMetadata(new RequiredScope(Scopes.InsightsRead));
+
+        insights.MapPost("/insights/{id}/ratings", async (InsightService service, HttpContext http, string id, RateInsightRequest body, CancellationToken ct) =>
+                TypedResults.Created((string?)null, InsightRatingDto.From(await service.RateAsync(
+                    ParseId(id, "Insight", nameof(id)), body.Helpful ?? throw new DomainException("INVALID_ARGUMENT", "the body needs \"helpful\": true or false"), body.Comment,
+                    InsightQueries.ClientIdOf(http.User), ct))))
+            .WithName("RateInsight")
+            .WithSummary("Rates an insight as helpful or not, with an optional comment (at most 1,000 characters).")
+            .WithMetadata(new RequiredScope(Scopes.InsightsRead));
+
+        insights.MapGet("/insights/stats", async (InsightService service, CancellationToken ct) => TypedResults.Ok(await service.StatsAsync(ct)))
+            .WithName("GetInsightStats")
+            .WithSummary("Costs, grounding failures and ratings aggregated per prompt version and provider.")
+            .WithMetadata(new RequiredScope(Scopes.InsightsRead));
+    }
+
+    /// <summary>A GraphQL global id of <paramref name="typeName"/> or the stored number, as GraphQL's arguments accept.</summary>
+    private static long ParseId(string value, string typeName, string parameter)
+    {
+        var key = GlobalId.TryDecode(value, out var type, out var decoded) && type == typeName ? decoded : value;
+        return long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new DomainException("INVALID_ID", $"parameter {parameter}: '{value}' is not a {typeName} id ({typeName}.id or its number)");
+    }
+
+    private static InsightDepth ParseDepth(string? depth)
+    {
+        if (depth is null)
+        {
+            return InsightDepth.Summary;
+        }
+
+        foreach (var value in Enum.GetValues<InsightDepth>())
+        {
+            if (string.Equals(ExperimentDto.EnumName(value), depth, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        throw new DomainException("INVALID_DEPTH", $"parameter depth: '{depth}' is not summary or deep_dive");
     }
 
     private static DomainException NotFound(string code, string message) => new(code, message);

@@ -1,8 +1,13 @@
+using System.Globalization;
+using GraphQL;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Experiments;
+using NbaPredict.Core.Features.Insights;
 using NbaPredict.Core.Features.Predictions;
+using NbaPredict.Graph.Features.Insights;
 using NbaPredict.Graph.Features.Models;
+using NbaPredict.Graph.GraphQL.Schema;
 
 namespace NbaPredict.Graph.Rest;
 
@@ -30,6 +35,12 @@ public sealed record TeamDto(int NbaTeamId, string Abbreviation, string Name, st
 public sealed record PlayerRefDto(int NbaId);
 
 public sealed record GameRefDto(string NbaGameId);
+
+/// <summary>A prediction by GraphQL's global id (<c>Prediction.id</c>), which REST routes accept as well as the stored number.</summary>
+public sealed record PredictionRefDto(string Id)
+{
+    public static string IdOf(long predictionId) => GlobalId.Encode("Prediction", predictionId.ToString(CultureInfo.InvariantCulture));
+}
 
 public sealed record PlayerDto(int NbaId, string Name, TeamDto? Team, DateOnly? LastGameDate)
 {
@@ -67,11 +78,11 @@ public sealed record GameDetailDto(
 }
 
 public sealed record PredictionDto(
-    PlayerRefDto Player, GameRefDto Game, TeamDto Team, TeamDto Opponent, bool Home, DateOnly Date, string ModelVersion, string FeatureSchemaVersion,
+    string Id, PlayerRefDto Player, GameRefDto Game, TeamDto Team, TeamDto Opponent, bool Home, DateOnly Date, string ModelVersion, string FeatureSchemaVersion,
     string InputsHash, DateTime CreatedAt, IReadOnlyList<PredictedStat> Stats)
 {
     public static PredictionDto From(PredictionView p) => new(
-        new PlayerRefDto(p.PlayerId), new GameRefDto(p.GameId), TeamDto.FromKnownId(p.TeamId), TeamDto.FromKnownId(p.OpponentTeamId), p.Home, p.GameDate,
+        PredictionRefDto.IdOf(p.Id), new PlayerRefDto(p.PlayerId), new GameRefDto(p.GameId), TeamDto.FromKnownId(p.TeamId), TeamDto.FromKnownId(p.OpponentTeamId), p.Home, p.GameDate,
         p.ModelVersion, p.FeatureSchemaVersion, p.InputsHash, p.CreatedAt.UtcDateTime, p.Stats);
 }
 
@@ -81,9 +92,9 @@ public sealed record ExperimentDto(
     public static ExperimentDto From(ExperimentView e) => new(
         e.Id, e.Name, EnumName(e.Unit), EnumName(e.Status), e.CreatedAt.UtcDateTime, e.StartedAt?.UtcDateTime, e.StoppedAt?.UtcDateTime, e.Variants);
 
-    /// <summary>GraphQL's enum spelling (constant case); our enum members are single words.</summary>
+    /// <summary>GraphQL's enum spelling (constant case: <c>DeepDive</c> is <c>DEEP_DIVE</c>).</summary>
     internal static string EnumName<TEnum>(TEnum value)
-        where TEnum : struct, Enum => value.ToString().ToUpperInvariant();
+        where TEnum : struct, Enum => value.ToString().ToConstantCase();
 }
 
 public sealed record ModelVersionDto(
@@ -93,4 +104,25 @@ public sealed record ModelVersionDto(
     public static ModelVersionDto From(ModelVersion m) => new(
         m.Version, ExperimentDto.EnumName(m.Stage), m.CreatedAt.UtcDateTime, m.PromotedAt?.UtcDateTime, m.FeatureSchemaVersion, m.TrainFrom, m.TrainTo,
         m.CalibrationFrom, m.CalibrationTo, m.TrainingRows, m.TrainingSeconds, m.DataHash, ModelVersionType.ParseMetrics(m.MetricsJson));
+}
+
+public sealed record InsightDto(
+    string Id, PredictionRefDto? Prediction, string Depth, string Text, IReadOnlyList<DriverFact> Drivers, string Facts, string PromptId, int PromptVersion,
+    string Provider, string Model, int TokensIn, int TokensOut, double Cost, double LatencyMs, int Attempts, string Outcome, string? GroundingIssues,
+    IReadOnlyList<EvaluationScore> Evaluation, bool Cached, DateTime CreatedAt)
+{
+    public static InsightDto From(InsightView i) => new(
+        GlobalId.Encode("Insight", i.Id.ToString(CultureInfo.InvariantCulture)), i.PredictionId is { } id ? new PredictionRefDto(PredictionRefDto.IdOf(id)) : null,
+        ExperimentDto.EnumName(i.Depth), i.Text, i.Drivers, i.FactsJson, i.PromptId, i.PromptVersion, i.Provider, i.Model, i.TokensIn, i.TokensOut, i.Cost,
+        i.LatencyMs, i.Attempts, ExperimentDto.EnumName(i.Outcome), i.GroundingIssues,
+        i.Evaluation.Select(e => new EvaluationScore(e.Key, e.Value)).OrderBy(e => e.Name, StringComparer.Ordinal).ToList(), i.Cached, i.CreatedAt.UtcDateTime);
+}
+
+/// <summary>The body of <c>POST /insights/{id}/ratings</c>; <see cref="Helpful"/> is required.</summary>
+public sealed record RateInsightRequest(bool? Helpful, string? Comment);
+
+public sealed record InsightRatingDto(string Id, bool Helpful, string? Comment, DateTime CreatedAt)
+{
+    public static InsightRatingDto From(InsightRatingView r) =>
+        new(GlobalId.Encode("InsightRating", r.Id.ToString(CultureInfo.InvariantCulture)), r.Helpful, r.Comment, r.CreatedAt.UtcDateTime);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +20,10 @@ public sealed class RestParityTests(RestFixture fixture)
     private const string Player = $"nbaId name team {{ {Team} }} lastGameDate";
     private const string Line = $"nbaGameId date season player {{ nbaId }} team {{ {Team} }} opponent {{ {Team} }} home starter min pts reb oreb dreb ast stl blk tov pf fgm fga fg3m fg3a ftm fta plusMinus";
     private const string Game = $"nbaGameId date season seasonType homeTeam {{ {Team} }} awayTeam {{ {Team} }} homeScore awayScore";
-    private const string Prediction = $"player {{ nbaId }} game {{ nbaGameId }} team {{ {Team} }} opponent {{ {Team} }} home date modelVersion featureSchemaVersion inputsHash createdAt stats {{ stat value lower80 upper80 lower95 upper95 }}";
+    private const string Prediction = $"id player {{ nbaId }} game {{ nbaGameId }} team {{ {Team} }} opponent {{ {Team} }} home date modelVersion featureSchemaVersion inputsHash createdAt stats {{ stat value lower80 upper80 lower95 upper95 }}";
     private const string Experiment = "experimentId name unit status createdAt startedAt stoppedAt variants { modelVersion weight }";
+    private const string Insight = "id prediction { id } depth text drivers { stat group label contribution features { feature value average contribution } } facts promptId promptVersion provider model tokensIn tokensOut cost latencyMs attempts outcome groundingIssues evaluation { name value } cached createdAt";
+    private const string InsightStats = "promptId promptVersion provider insights tokensIn tokensOut cost averageLatencyMs regenerated replacedByOffline budgetFallbacks providerErrors ratings helpful notHelpful helpfulShare";
     private const string Model = "version stage createdAt promotedAt featureSchemaVersion trainFrom trainTo validationFrom validationTo trainingRows trainingSeconds dataHash metrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 }";
 
     private static readonly string[] PageOnlyFields = ["offset", "hasNextPage"];
@@ -95,7 +98,7 @@ public sealed class RestParityTests(RestFixture fixture)
     [Fact]
     public async Task Predictions_of_a_player_and_of_one_player_game()
     {
-        var (gameId, playerId) = await FirstPredictionAsync();
+        var (gameId, playerId, _) = await PredictionIdAsync(0);
 
         var mine = await AssertParityAsync(
             $"/api/v1/players/{playerId}/predictions",
@@ -126,6 +129,80 @@ public sealed class RestParityTests(RestFixture fixture)
     }
 
     [Fact]
+    public async Task Insight_of_a_prediction_at_both_depths()
+    {
+        var (gameId, playerId, predictionId) = await PredictionIdAsync(0);
+        var ofPrediction = $$"""predictions(gameId: "{{gameId}}", playerNbaId: {{playerId}}, first: 1)""";
+        // The first request generates and stores (cached: false); both APIs then read the stored row.
+        var first = NbaApp.Data(await App.QueryAsync($$"""{ {{ofPrediction}} { nodes { insight { cached } deep: insight(depth: DEEP_DIVE) { cached } } } }"""));
+        Assert.False((bool)first["predictions"]!["nodes"]![0]!["insight"]!["cached"]!);
+
+        var summary = await AssertParityAsync(
+            $"/api/v1/predictions/{predictionId}/insight", $$"""{ {{ofPrediction}} { nodes { insight { {{Insight}} } } } }""", "predictions", graphPath: "nodes", single: true, graphField: "insight");
+        Assert.Equal("SUMMARY", (string)summary["depth"]!);
+        Assert.Equal(predictionId, (string)summary["prediction"]!["id"]!);
+        Assert.True((bool)summary["cached"]!);
+        var deep = await AssertParityAsync(
+            $"/api/v1/predictions/{predictionId}/insight?depth=deep_dive", $$"""{ {{ofPrediction}} { nodes { insight(depth: DEEP_DIVE) { {{Insight}} } } } }""", "predictions", graphPath: "nodes", single: true, graphField: "insight");
+        Assert.Equal("DEEP_DIVE", (string)deep["depth"]!);
+        Assert.Equal("OFFLINE", (string)deep["outcome"]!);
+
+        // The stored number is the same prediction as its global id.
+        using var client = App.CreateClient();
+        var byNumber = JsonNode.Parse(await client.GetStringAsync($"/api/v1/predictions/{StoredNumber(predictionId)}/insight?depth=DEEP_DIVE"))!;
+        AssertSameJson(deep, byNumber, "$");
+    }
+
+    [Fact]
+    public async Task Insights_of_a_player_page_like_the_insights_connection()
+    {
+        var (_, playerId, predictionId) = await PredictionIdAsync(1);
+        using (var client = App.CreateClient())
+        {
+            (await client.GetAsync($"/api/v1/predictions/{predictionId}/insight")).EnsureSuccessStatusCode();
+            (await client.GetAsync($"/api/v1/predictions/{predictionId}/insight?depth=deep_dive")).EnsureSuccessStatusCode();
+        }
+
+        var all = await AssertParityAsync(
+            $"/api/v1/players/{playerId}/insights?limit=2", $$"""{ insights(playerNbaId: {{playerId}}, first: 2) { totalCount items: nodes { {{Insight}} } } }""", "insights", PageOnlyFields);
+        Assert.True((int)all["totalCount"]! >= 2);
+        var after = Cursors.Encode(0);
+        var page = await AssertParityAsync(
+            $"/api/v1/players/{playerId}/insights?limit=1&offset=1",
+            $$"""{ insights(playerNbaId: {{playerId}}, first: 1, after: "{{after}}") { totalCount items: nodes { {{Insight}} } } }""", "insights", PageOnlyFields);
+        AssertSameJson(all["items"]![1], page["items"]![0], "$.items[1]");
+    }
+
+    [Fact]
+    public async Task Rating_an_insight_answers_like_rateInsight_and_counts_in_the_stats()
+    {
+        var (_, _, predictionId) = await PredictionIdAsync(2);
+        using var client = App.CreateClient();
+        var insightId = (string)JsonNode.Parse(await client.GetStringAsync($"/api/v1/predictions/{predictionId}/insight"))!["id"]!;
+
+        using var response = await client.PostAsync($"/api/v1/insights/{insightId}/ratings", JsonContent.Create(new { helpful = false, comment = "  too vague " }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"HTTP {(int)response.StatusCode} {body}");
+        var rest = JsonNode.Parse(body)!.AsObject();
+        var graph = NbaApp.Data(await App.QueryAsync(
+            $$"""mutation { rateInsight(insightId: "{{insightId}}", helpful: false, comment: "  too vague ") { rating { id helpful comment createdAt } errors { code } } }"""))["rateInsight"]!;
+        Assert.Empty(graph["errors"]!.AsArray());
+        var rating = graph["rating"]!.AsObject();
+        // Two ratings are two rows: only their ids and times differ.
+        Assert.NotEqual((string)rating["id"]!, (string)rest["id"]!);
+        foreach (var distinct in new[] { "id", "createdAt" })
+        {
+            Assert.True(rest.Remove(distinct) && rating.Remove(distinct), distinct);
+        }
+
+        AssertSameJson(rating, rest, "$");
+        Assert.Equal("too vague", (string)rest["comment"]!);
+
+        var stats = await AssertParityAsync("/api/v1/insights/stats", $$"""{ insightStats { {{InsightStats}} } }""", "insightStats");
+        Assert.True(stats.AsArray().Sum(s => (int)s!["notHelpful"]!) >= 2);
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_every_endpoint_and_Scalar_serves_it()
     {
         var routes = App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -144,17 +221,23 @@ public sealed class RestParityTests(RestFixture fixture)
         Assert.Contains("text/html", scalar.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<(string GameId, int PlayerId)> FirstPredictionAsync()
+    /// <summary>The <paramref name="index"/>th prediction of the stored day (tests take different ones, so their insights do not meet).</summary>
+    private async Task<(string GameId, int PlayerId, string Id)> PredictionIdAsync(int index)
     {
-        var node = NbaApp.Data(await App.QueryAsync($$"""{ predictions(date: "{{RestFixture.PredictedDate}}", first: 1) { nodes { game { nbaGameId } player { nbaId } } } }"""))["predictions"]!["nodes"]![0]!;
-        return ((string)node["game"]!["nbaGameId"]!, (int)node["player"]!["nbaId"]!);
+        var node = NbaApp.Data(await App.QueryAsync($$"""{ predictions(date: "{{RestFixture.PredictedDate}}", first: 100) { nodes { id game { nbaGameId } player { nbaId } } } }"""))["predictions"]!["nodes"]![index]!;
+        return ((string)node["game"]!["nbaGameId"]!, (int)node["player"]!["nbaId"]!, (string)node["id"]!);
     }
+
+    private static string StoredNumber(string globalId) =>
+        Assert.IsType<string>(GlobalId.TryDecode(globalId, out var type, out var key) && type == "Prediction" ? key : null);
 
     /// <summary>
     /// GETs <paramref name="restPath"/> and posts <paramref name="query"/>, then compares the REST body with
-    /// <c>data.field</c> (or its <paramref name="graphPath"/> child; with <paramref name="single"/>, its first item).
+    /// <c>data.field</c> (or its <paramref name="graphPath"/> child; with <paramref name="single"/>, its first item;
+    /// then that item's <paramref name="graphField"/>).
     /// </summary>
-    private async Task<JsonNode> AssertParityAsync(string restPath, string query, string field, string[]? restOnlyFields = null, string? graphPath = null, bool single = false)
+    private async Task<JsonNode> AssertParityAsync(
+        string restPath, string query, string field, string[]? restOnlyFields = null, string? graphPath = null, bool single = false, string? graphField = null)
     {
         using var client = App.CreateClient();
         using var response = await client.GetAsync(restPath);
@@ -164,6 +247,7 @@ public sealed class RestParityTests(RestFixture fixture)
         var graph = NbaApp.Data(await App.QueryAsync(query))[field]!;
         graph = graphPath is null ? graph : graph[graphPath]!;
         graph = single ? graph.AsArray()[0]! : graph;
+        graph = graphField is null ? graph : graph[graphField]!;
         if (rest is JsonObject restObject)
         {
             foreach (var name in restOnlyFields ?? [])

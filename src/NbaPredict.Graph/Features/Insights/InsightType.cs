@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using GraphQL;
 using GraphQL.DataLoader;
 using GraphQL.Types;
@@ -232,8 +233,11 @@ public static class InsightQueries
     }
 
     /// <summary>The caller's OAuth client (its tokens count against its own daily budget), or "anonymous".</summary>
-    private static string ClientId(IResolveFieldContext context) =>
-        context.User?.FindFirst(ClientIdClaim)?.Value is { Length: > 0 } client ? client : InsightService.AnonymousClient;
+    private static string ClientId(IResolveFieldContext context) => ClientIdOf(context.User);
+
+    /// <summary>The same rule for REST, so a client's budget is one budget whichever API it calls.</summary>
+    public static string ClientIdOf(ClaimsPrincipal? user) =>
+        user?.FindFirst(ClientIdClaim)?.Value is { Length: > 0 } client ? client : InsightService.AnonymousClient;
 
     private static long InsightId(string value)
     {

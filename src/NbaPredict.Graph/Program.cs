@@ -6,6 +6,7 @@ using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
+using NbaPredict.Graph.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -21,6 +22,7 @@ builder.Services.AddHostedService<ModelBootstrapService>();
 builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
+builder.AddNbaSecurity();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
 
+app.UseNbaSecurity();
 app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();

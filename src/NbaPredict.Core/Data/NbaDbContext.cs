@@ -20,6 +20,8 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<StoredPrediction> Predictions => Set<StoredPrediction>();
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<DriftReport> DriftReports => Set<DriftReport>();
+    public DbSet<Features.Security.ApiKey> ApiKeys => Set<Features.Security.ApiKey>();
+    public DbSet<Features.Security.AuditEntry> AuditEntries => Set<Features.Security.AuditEntry>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -140,6 +142,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             report.HasIndex(r => r.ModelVersion);
         });
 
+        Features.Security.SecurityModel.Configure(modelBuilder);
         ApplySnakeCaseColumnNames(modelBuilder);
     }
 

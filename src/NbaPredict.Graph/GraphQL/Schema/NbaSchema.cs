@@ -23,6 +23,7 @@ public sealed class QueryType : ObjectGraphType
         ModelQueries.AddTo(this);
         ExperimentQueries.AddTo(this);
         DriftQueries.AddTo(this);
+        NbaPredict.Graph.Security.AuditLogQueries.AddTo(this);
     }
 }
 

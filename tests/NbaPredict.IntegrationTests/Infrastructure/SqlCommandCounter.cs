@@ -52,7 +52,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
         return base.ReaderExecuting(command, eventData, result);
     }
 
-    private static readonly string[] SecurityTables = ["\"api_keys\"", "\"audit_log\"", "\"OpenIddict"];
+    private static readonly string[] SecurityTables = ["api_keys", "audit_log", "OpenIddict"];
 
     private void Record(DbCommand command)
     {

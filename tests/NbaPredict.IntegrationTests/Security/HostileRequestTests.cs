@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Data;
@@ -86,6 +87,43 @@ public sealed class HostileRequestTests(SecurityFixture fixture) : IClassFixture
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases failed:\n" + string.Join('\n', failures));
         Assert.Equal(before, await SnapshotAsync());
         Assert.True(await AuditCountAsync() > auditBefore, "the refused requests left no audit rows");
+    }
+
+    [Theory]
+    [InlineData(null, 401, "AUTH_REQUIRED")]
+    [InlineData("read-only", 403, "FORBIDDEN")]
+    [InlineData("all", 200, null)]
+    public async Task A_REST_endpoint_with_RequiredScope_metadata_answers_401_or_403_problem_details(string? credential, int status, string? code)
+    {
+        // The REST layer is added by other features; this drives the gate with an endpoint that carries the metadata.
+        await using var scope = App.Services.CreateAsyncScope();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Method = "GET";
+        context.Request.Path = "/api/v1/models";
+        context.Response.Body = new MemoryStream();
+        context.SetEndpoint(new Microsoft.AspNetCore.Http.Endpoint(_ => Task.CompletedTask,
+            new Microsoft.AspNetCore.Http.EndpointMetadataCollection(new NbaPredict.Graph.Security.RequiredScope(NbaPredict.Graph.Security.Scopes.ModelsAdmin)), "test"));
+        var key = credential switch { "read-only" => fixture.ReadOnlyKey, "all" => App.DefaultApiKey, _ => null };
+        if (key is not null)
+        {
+            context.User = (await NbaPredict.Graph.Security.ApiKeyAuthenticationHandler.AuthenticateKeyAsync(scope.ServiceProvider, key, CancellationToken.None))!;
+        }
+
+        var reached = false;
+        var gate = ActivatorUtilities.CreateInstance<NbaPredict.Graph.Security.SecurityMiddleware>(scope.ServiceProvider,
+            (Microsoft.AspNetCore.Http.RequestDelegate)(c => { reached = true; c.Response.StatusCode = 200; return Task.CompletedTask; }));
+        await gate.InvokeAsync(context);
+
+        Assert.Equal(status, context.Response.StatusCode);
+        Assert.Equal(code is null, reached);
+        if (code is not null)
+        {
+            Assert.Equal("application/problem+json", context.Response.ContentType);
+            var problem = JsonNode.Parse(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()))!;
+            Assert.Equal(code, (string)problem["code"]!);
+            Assert.Equal(status, (int)problem["status"]!);
+            Assert.False(string.IsNullOrEmpty((string?)problem["requestId"]));
+        }
     }
 
     private List<Case> Cases()

@@ -49,7 +49,8 @@ public sealed class InMemoryRateLimitStore(TimeProvider clock) : IRateLimitStore
 
 /// <summary>
 /// Buckets in Redis, shared by every instance: one Lua script refills and takes atomically using the Redis clock.
-/// When Redis is unreachable the instance falls back to its own buckets rather than refusing or waving everyone through.
+/// When Redis is unreachable the instance falls back to its own buckets rather than refusing or waving everyone through,
+/// and does not ask Redis again for <see cref="RetryRedisAfter"/>, so an outage does not slow every request down.
 /// </summary>
 public sealed partial class RedisRateLimitStore(NbaPredictSettings settings, InMemoryRateLimitStore fallback, ILogger<RedisRateLimitStore> logger) : IRateLimitStore, IDisposable
 {
@@ -73,15 +74,25 @@ public sealed partial class RedisRateLimitStore(NbaPredictSettings settings, InM
         return { allowed, wait }
         """;
 
+    public static readonly TimeSpan RetryRedisAfter = TimeSpan.FromSeconds(10);
+
     private readonly Lazy<Task<ConnectionMultiplexer>> connection = new(() =>
     {
         var options = ConfigurationOptions.Parse(settings.RedisConnectionString!);
         options.AbortOnConnectFail = false;
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1_000);
         return ConnectionMultiplexer.ConnectAsync(options);
     });
 
+    private long redisDownUntil;
+
     public async ValueTask<RateDecision> TakeAsync(string partition, TierLimit limit, CancellationToken cancellationToken)
     {
+        if (Environment.TickCount64 < Volatile.Read(ref redisDownUntil))
+        {
+            return await fallback.TakeAsync(partition, limit, cancellationToken);
+        }
+
         try
         {
             var redis = await connection.Value.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
@@ -94,6 +105,7 @@ public sealed partial class RedisRateLimitStore(NbaPredictSettings settings, InM
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogRedisUnavailable(logger, ex);
+            Volatile.Write(ref redisDownUntil, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds);
             return await fallback.TakeAsync(partition, limit, cancellationToken);
         }
     }

@@ -39,3 +39,24 @@ internal sealed class MutationAudit(AuditLog audit, IHttpContextAccessor http) :
             : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
     }
 }
+
+/// <summary>Every GraphQL error carries <c>extensions.requestId</c>, the same id as the <c>X-Request-Id</c> header and the logs.</summary>
+internal sealed class RequestIdOnErrors(IHttpContextAccessor http) : IConfigureExecution
+{
+    public float SortOrder => 20;
+
+    public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions options, ExecutionDelegate next)
+    {
+        var result = await next(options);
+        if (result.Errors is { Count: > 0 } errors && http.HttpContext?.TraceIdentifier is { } requestId)
+        {
+            foreach (var error in errors)
+            {
+                error.Extensions ??= new Dictionary<string, object?>();
+                error.Extensions.TryAdd("requestId", requestId);
+            }
+        }
+
+        return result;
+    }
+}

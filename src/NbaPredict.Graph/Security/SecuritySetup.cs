@@ -42,6 +42,7 @@ public static class SecuritySetup
         services.AddSingleton<IWebSocketAuthenticator, WebSocketCredentialAuthenticator>();
         services.AddGraphQL(b => b.AddValidationRule(ScopeAuthorizationRule.Instance, useForCachedDocuments: true));
         services.AddSingleton<global::GraphQL.DI.IConfigureExecution, MutationAudit>();
+        services.AddSingleton<global::GraphQL.DI.IConfigureExecution, RequestIdOnErrors>();
         services.AddHostedService<DevFrontEndRegistration>();
 
         services.AddAuthentication(o =>

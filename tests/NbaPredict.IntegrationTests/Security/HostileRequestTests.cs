@@ -157,6 +157,9 @@ public sealed class HostileRequestTests(SecurityFixture fixture) : IClassFixture
             new("Accept only text/csv", () => Send(HttpMethod.Post, "/graphql", Json("{\"query\":\"{ __typename }\"}"), accept: "text/csv"), 406, "NOT_ACCEPTABLE"),
             new("GraphQL syntax error", () => Post(new { query = "{ players { " }), 400, Contains: "syntax"),
             new("unknown field", () => Post(new { query = "{ passwords }" }), 400, Contains: "passwords"),
+            new("GraphQL errors carry the request id", () => Post(new { query = "{ passwords }" }), 400, Contains: "\"requestId\""),
+            new("CORS preflight from an unconfigured origin", () => PreflightAsync("https://evil.example"), 204, Contains: "no Access-Control-Allow-Origin"),
+            new("CORS preflight from the configured origin (control)", () => PreflightAsync(SecurityFixture.AllowedOrigin), 204, Contains: "Access-Control-Allow-Origin present"),
 
             // Query limits, cursors, ids and injection-looking input
             new("deep query", () => Post(new { query = deep }), 400, Contains: "depth"),
@@ -238,6 +241,18 @@ public sealed class HostileRequestTests(SecurityFixture fixture) : IClassFixture
             await response.Content.ReadAsStringAsync(),
             response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.First() : null,
             response.Headers.RetryAfter?.ToString());
+    }
+
+    private async Task<Answer> PreflightAsync(string origin)
+    {
+        using var client = App.CreateAnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/graphql");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        using var response = await client.SendAsync(request);
+        var allowed = response.Headers.Contains("Access-Control-Allow-Origin");
+        return new Answer((int)response.StatusCode, allowed ? "Access-Control-Allow-Origin present" : "no Access-Control-Allow-Origin",
+            response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.First() : null, null);
     }
 
     private Task<Answer> Post(object body, string? apiKey = null, string? bearer = null) =>

@@ -22,6 +22,7 @@ public sealed class SecurityFixture : IAsyncLifetime
 {
     public const string DevClientId = ClientService.DevFrontEndClientId;
     public const string DevRedirectUri = "http://localhost:5080/";
+    public const string AllowedOrigin = "https://app.example";
 
     private TestDatabase database = null!;
     private string shortClientId = null!;
@@ -66,6 +67,7 @@ public sealed class SecurityFixture : IAsyncLifetime
             ["Security:RateLimits:Anonymous:Burst"] = "100000",
             ["Security:RateLimits:Free:PerMinute"] = "1",
             ["Security:RateLimits:Free:Burst"] = "2",
+            ["Security:CorsOrigins:0"] = AllowedOrigin,
         });
         var input = Path.Combine(database.DataDirectory, "input");
         TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 3);

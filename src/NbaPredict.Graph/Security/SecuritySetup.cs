@@ -13,7 +13,7 @@ using OpenIddict.Validation.AspNetCore;
 namespace NbaPredict.Graph.Security;
 
 /// <summary>Wires authentication (API keys, OpenIddict), authorization, rate limits, audit and hardening (docs/decisions/0011-security.md).</summary>
-public static class SecuritySetup
+public static partial class SecuritySetup
 {
     public const string CredentialScheme = "NbaPredict";
 
@@ -79,9 +79,15 @@ public static class SecuritySetup
             });
 
         // Keys, lifetimes and origins come from the final configuration (test hosts add theirs after Program starts).
-        services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<SecurityOptions>, NbaPredictSettings, IHostEnvironment>((server, security, settings, environment) =>
+        services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<SecurityOptions>, NbaPredictSettings, IHostEnvironment, ILoggerFactory>((server, security, settings, environment, loggers) =>
         {
-            var keys = SigningKeys.Load(security.Value, settings.DataDirectory, environment.IsDevelopment());
+            var keys = SigningKeys.Load(security.Value, settings.DataDirectory, directory =>
+            {
+                if (!environment.IsDevelopment())
+                {
+                    LogGeneratedKeys(loggers.CreateLogger<SigningKeys>(), directory);
+                }
+            });
             foreach (var key in keys.Signing)
             {
                 server.SigningCredentials.Add(new SigningCredentials(key, key is ECDsaSecurityKey ? SecurityAlgorithms.EcdsaSha256 : SecurityAlgorithms.RsaSha256));
@@ -121,6 +127,9 @@ public static class SecuritySetup
         OAuthEndpoints.Map(app);
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The authorization server signs tokens with keys generated under {Directory}: fine for one machine; configure Security:SigningKeys and Security:EncryptionKey for production (README, Security).")]
+    private static partial void LogGeneratedKeys(ILogger logger, string directory);
 
     /// <summary>Registers the development PKCE client once the database is migrated.</summary>
     private sealed class DevFrontEndRegistration(IServiceProvider services, IOptions<SecurityOptions> options) : IHostedService

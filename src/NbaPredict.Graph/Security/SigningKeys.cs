@@ -5,12 +5,13 @@ namespace NbaPredict.Graph.Security;
 
 /// <summary>
 /// The keys of the authorization server. Production: <c>Security:SigningKeys</c> (PEM private keys; the first signs,
-/// the others still verify during a rollover) and <c>Security:EncryptionKey</c>. Development: generated once and kept
-/// under <c>NBAPREDICT_DATA_DIR/keys</c>, so tokens survive restarts.
+/// the others still verify during a rollover) and <c>Security:EncryptionKey</c>. Without them (development, and the
+/// zero-configuration <c>dotnet run</c>): generated once and kept under <c>NBAPREDICT_DATA_DIR/keys</c>, so tokens
+/// survive restarts; the caller warns outside Development.
 /// </summary>
 public sealed record SigningKeys(IReadOnlyList<SecurityKey> Signing, SecurityKey Encryption)
 {
-    public static SigningKeys Load(SecurityOptions options, string dataDirectory, bool allowGenerated)
+    public static SigningKeys Load(SecurityOptions options, string dataDirectory, Action<string>? warnGenerated = null)
     {
         if (options.SigningKeys.Length > 0)
         {
@@ -22,11 +23,6 @@ public sealed record SigningKeys(IReadOnlyList<SecurityKey> Signing, SecurityKey
             return new SigningKeys(
                 options.SigningKeys.Select((pem, i) => FromPem(ReadPem(pem), $"configured-{i}")).ToList(),
                 new SymmetricSecurityKey(Convert.FromBase64String(options.EncryptionKey)) { KeyId = "configured-encryption" });
-        }
-
-        if (!allowGenerated)
-        {
-            throw new InvalidOperationException("Outside Development the authorization server needs Security:SigningKeys and Security:EncryptionKey (see README, Security).");
         }
 
         var directory = Path.Combine(dataDirectory, "keys");
@@ -44,6 +40,7 @@ public sealed record SigningKeys(IReadOnlyList<SecurityKey> Signing, SecurityKey
             WriteOnce(encryptionPath, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         }
 
+        warnGenerated?.Invoke(directory);
         return new SigningKeys(
             [FromPem(File.ReadAllText(signingPath), "dev-signing")],
             new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(encryptionPath).Trim())) { KeyId = "dev-encryption" });

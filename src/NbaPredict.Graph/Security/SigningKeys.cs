@@ -51,16 +51,23 @@ public sealed record SigningKeys(IReadOnlyList<SecurityKey> Signing, SecurityKey
 
     private static SecurityKey FromPem(string pem, string fallbackId)
     {
-        if (pem.Contains("EC PRIVATE KEY", StringComparison.Ordinal))
+        if (!pem.Contains("EC PRIVATE KEY", StringComparison.Ordinal))
         {
-            var ec = ECDsa.Create();
-            ec.ImportFromPem(pem);
-            return new ECDsaSecurityKey(ec) { KeyId = KeyIdOf(ec.ExportSubjectPublicKeyInfo(), fallbackId) };
+            var rsa = RSA.Create();
+            try
+            {
+                rsa.ImportFromPem(pem);
+                return new RsaSecurityKey(rsa) { KeyId = KeyIdOf(rsa.ExportSubjectPublicKeyInfo(), fallbackId) };
+            }
+            catch (CryptographicException)
+            {
+                rsa.Dispose(); // a PKCS#8 key that is not RSA: try EC below
+            }
         }
 
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(pem);
-        return new RsaSecurityKey(rsa) { KeyId = KeyIdOf(rsa.ExportSubjectPublicKeyInfo(), fallbackId) };
+        var ec = ECDsa.Create();
+        ec.ImportFromPem(pem);
+        return new ECDsaSecurityKey(ec) { KeyId = KeyIdOf(ec.ExportSubjectPublicKeyInfo(), fallbackId) };
     }
 
     /// <summary>A key id derived from the public key, so every instance sharing a key publishes the same <c>kid</c>.</summary>

@@ -42,19 +42,10 @@ internal sealed class SecurityMiddleware(RequestDelegate next, IOptions<Security
             return;
         }
 
-        if (isApi)
+        if (isApi && !await TakeAsync(context, limits, settings.RateLimits.For(CallerClaims.TierOf(context.User)),
+                CallerClaims.PartitionOf(context.User, context.Connection.RemoteIpAddress?.ToString())))
         {
-            var limit = settings.RateLimits.For(CallerClaims.TierOf(context.User));
-            var partition = CallerClaims.PartitionOf(context.User, context.Connection.RemoteIpAddress?.ToString());
-            var decision = await limits.TakeAsync(partition, limit, context.RequestAborted);
-            if (!decision.Allowed)
-            {
-                var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await WriteProblemAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    string.Create(CultureInfo.InvariantCulture, $"The rate limit of this caller is exhausted; retry after {seconds} s."), "RATE_LIMITED");
-                return;
-            }
+            return;
         }
 
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required
@@ -79,6 +70,42 @@ internal sealed class SecurityMiddleware(RequestDelegate next, IOptions<Security
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// Runs before authentication, because OpenIddict answers the OAuth endpoints there: token and authorize
+    /// requests are limited per IP address at the anonymous rate, which bounds client-secret guessing.
+    /// </summary>
+    internal static async Task LimitOAuthEndpointsAsync(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Path.StartsWithSegments("/connect", StringComparison.OrdinalIgnoreCase))
+        {
+            var services = context.RequestServices;
+            var limit = services.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimits.Anonymous;
+            if (!await TakeAsync(context, services.GetRequiredService<IRateLimitStore>(), limit,
+                    "oauth-ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown")))
+            {
+                return;
+            }
+        }
+
+        await next();
+    }
+
+    /// <summary>Takes a token from the caller's bucket, or answers 429 with <c>Retry-After</c> and returns false.</summary>
+    private static async Task<bool> TakeAsync(HttpContext context, IRateLimitStore limits, TierLimit limit, string partition)
+    {
+        var decision = await limits.TakeAsync(partition, limit, context.RequestAborted);
+        if (decision.Allowed)
+        {
+            return true;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await WriteProblemAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+            string.Create(CultureInfo.InvariantCulture, $"The rate limit of this caller is exhausted; retry after {seconds} s."), "RATE_LIMITED");
+        return false;
     }
 
     internal static bool IsApiPath(PathString path) =>

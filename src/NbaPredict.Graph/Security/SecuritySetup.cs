@@ -121,6 +121,7 @@ public static partial class SecuritySetup
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseCors();
+        app.Use(SecurityMiddleware.LimitOAuthEndpointsAsync);
         app.UseAuthentication();
         app.UseMiddleware<SecurityMiddleware>();
         app.UseAuthorization();

@@ -78,6 +78,28 @@ public abstract class PartnerFlowTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Guessing_client_secrets_is_throttled_per_IP_address()
+    {
+        var created = await CliAsync("clients", "create", "--name", "Target", "--scopes", "players.read");
+        HttpResponseMessage? last = null;
+        for (var attempt = 0; attempt < 40 && last?.StatusCode != HttpStatusCode.TooManyRequests; attempt++)
+        {
+            last?.Dispose();
+            using var client = app.CreateAnonymousClient();
+            last = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = created["client_id"],
+                ["client_secret"] = "guess-" + attempt,
+            }));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+        Assert.NotNull(last.Headers.RetryAfter);
+        last.Dispose();
+    }
+
+    [Fact]
     public async Task Mutations_are_audited_with_who_and_the_request_id()
     {
         var (status, body) = await GraphQLAsync("mutation { refreshPredictions(date: \"2023-10-24\") { count errors { code } } }", apiKey: app.DefaultApiKey);

@@ -38,7 +38,7 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
         {
             if (apiKey is null)
             {
-                _ = Server; // the host is started and the database migrated
+                _ = Services; // the host is started and the database migrated (TestServer or Kestrel alike)
                 lock (apiKeyGate)
                 {
                     apiKey ??= CreateApiKeyAsync("integration tests", ApiTier.Enterprise, Scopes.All).GetAwaiter().GetResult();

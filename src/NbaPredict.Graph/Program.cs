@@ -1,11 +1,14 @@
 using GraphQL;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Graph.Dashboard;
 using NbaPredict.Graph.GraphQL.Ide;
 using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Infrastructure.Subscriptions;
 using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
+using NbaPredict.Graph.Observability;
+using NbaPredict.Graph.Rest;
 using NbaPredict.Graph.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +26,8 @@ builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
 builder.AddNbaSecurity();
+builder.Services.AddNbaRest();
+builder.AddNbaTelemetry();
 
 var app = builder.Build();
 
@@ -37,7 +42,9 @@ app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();
 app.MapNbaHealthChecks();
-app.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8"));
+app.MapNbaDashboard();
+app.MapNbaRest();
+app.MapNbaTelemetry();
 
 app.Run();
 

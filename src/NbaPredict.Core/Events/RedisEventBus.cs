@@ -36,6 +36,9 @@ public sealed class RedisEventBus : EventBus
         connection = new Lazy<Task<IConnectionMultiplexer>>(Task.FromResult(multiplexer));
     }
 
+    /// <summary>The Redis connection (made on first use), so tracing can profile its commands.</summary>
+    public Task<IConnectionMultiplexer> GetConnectionAsync() => connection.Value;
+
     /// <summary>Round-trip time to Redis, for readiness checks.</summary>
     public async Task<TimeSpan> PingAsync()
     {

@@ -64,6 +64,7 @@ public static class BoxScoreCsvParser
                 return new ParsedFile(fileName, [], [], 0, $"header lacks column(s) {string.Join(", ", missing)}");
             }
 
+            var fields = new string[Columns.Length];
             var rows = new List<BoxScoreRow>(32_000);
             var errors = new List<RowError>();
             var line = 1;
@@ -90,15 +91,18 @@ public static class BoxScoreCsvParser
 
                 line++;
                 dataRows++;
-                var row = ReadRow(reader, ordinals, line, out var reason);
-                if (row is null)
+                if (reader.RowFieldCount < Columns.Length)
                 {
-                    errors.Add(new RowError(fileName, line, reason!));
+                    errors.Add(new RowError(fileName, line, $"expected {Columns.Length} fields, found {reader.RowFieldCount}"));
+                    continue;
                 }
-                else
+
+                for (var i = 0; i < fields.Length; i++)
                 {
-                    rows.Add(row);
+                    fields[i] = reader.GetString(ordinals[i]);
                 }
+
+                AddRow(fileName, fields, line, rows, errors);
             }
 
             var valid = CrossValidate(fileName, rows, errors);
@@ -107,16 +111,47 @@ public static class BoxScoreCsvParser
         }
     }
 
-    private static BoxScoreRow? ReadRow(CsvDataReader reader, int[] ordinals, int line, out string? reason)
+    /// <summary>
+    /// Validates records that arrive in another shape (an API's rows, mapped to <see cref="Columns"/> order as
+    /// text) with exactly the checks a CSV row gets; <paramref name="records"/> carry their own line numbers.
+    /// </summary>
+    public static ParsedFile ValidateRecords(string sourceName, IReadOnlyList<(int Line, IReadOnlyList<string> Fields)> records)
     {
-        reason = null;
-        if (reader.RowFieldCount < Columns.Length)
+        var rows = new List<BoxScoreRow>(records.Count);
+        var errors = new List<RowError>();
+        foreach (var (line, fields) in records)
         {
-            reason = $"expected {Columns.Length} fields, found {reader.RowFieldCount}";
-            return null;
+            if (fields.Count != Columns.Length)
+            {
+                errors.Add(new RowError(sourceName, line, $"expected {Columns.Length} fields, found {fields.Count}"));
+                continue;
+            }
+
+            AddRow(sourceName, fields, line, rows, errors);
         }
 
-        string Text(int column) => reader.GetString(ordinals[column]).Trim();
+        var valid = CrossValidate(sourceName, rows, errors);
+        errors.Sort((a, b) => a.Line.CompareTo(b.Line));
+        return new ParsedFile(sourceName, valid, errors, records.Count, null);
+    }
+
+    private static void AddRow(string sourceName, IReadOnlyList<string> fields, int line, List<BoxScoreRow> rows, List<RowError> errors)
+    {
+        var row = ReadRow(fields, line, out var reason);
+        if (row is null)
+        {
+            errors.Add(new RowError(sourceName, line, reason!));
+        }
+        else
+        {
+            rows.Add(row);
+        }
+    }
+
+    private static BoxScoreRow? ReadRow(IReadOnlyList<string> fields, int line, out string? reason)
+    {
+        reason = null;
+        string Text(int column) => fields[column].Trim();
 
         var gameId = Text(0);
         if (gameId.Length != 10 || !gameId.All(char.IsAsciiDigit))

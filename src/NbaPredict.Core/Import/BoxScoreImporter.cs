@@ -54,6 +54,7 @@ public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, Ca
             throw new DirectoryNotFoundException($"data directory '{directory}' does not exist");
         }
 
+        using var job = Telemetry.NbaTelemetry.TimeJob("import");
         var files = FindFiles(directory);
         var results = new List<FileImportResult>(files.Count);
         for (var i = 0; i < files.Count; i++)
@@ -61,6 +62,7 @@ public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, Ca
             results.Add(await ImportFileAsync(files[i], i, files.Count, skipUnchangedFiles, progress, cancellationToken));
         }
 
+        job.Succeeded();
         return new ImportReport(results);
     }
 
@@ -81,6 +83,19 @@ public sealed class BoxScoreImporter(NbaDbContext db, IBoxScoreWriter writer, Ca
 
         progress?.Report(new ImportProgress(fileName, index, count, "validating", 0, 0));
         var parsed = await BoxScoreCsvParser.ParseFileAsync(path, cancellationToken);
+        return await ImportParsedAsync(parsed, hash, index, count, progress, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// The write half of an import for rows validated elsewhere (an API ingestion): the same 1% rule, upsert,
+    /// <c>imported_files</c> record under <see cref="ParsedFile.FileName"/> and data-version bump as a file.
+    /// </summary>
+    public Task<FileImportResult> ImportParsedAsync(ParsedFile parsed, string contentHash, CancellationToken cancellationToken = default) =>
+        ImportParsedAsync(parsed, contentHash, 0, 1, null, System.Diagnostics.Stopwatch.StartNew(), cancellationToken);
+
+    private async Task<FileImportResult> ImportParsedAsync(ParsedFile parsed, string hash, int index, int count, IProgress<ImportProgress>? progress, System.Diagnostics.Stopwatch started, CancellationToken cancellationToken)
+    {
+        var fileName = parsed.FileName;
         if (parsed.FileError is not null)
         {
             return Rejected(parsed, $"{fileName}: {parsed.FileError}; nothing imported", started);

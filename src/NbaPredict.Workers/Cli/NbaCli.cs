@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Workers.Ingestion;
 
 namespace NbaPredict.Workers.Cli;
 
@@ -22,6 +23,8 @@ public static class NbaCli
                                    API keys (X-Api-Key); the key is printed once and stored hashed
           clients create --name N --scopes "s1 s2" [--tier T] [--token-lifetime SECONDS] | clients list | clients rotate --client-id ID | clients revoke --client-id ID
                                    OAuth clients (client credentials); the secret is printed once and stored hashed
+          ingest --date YYYY-MM-DD [--source nba-stats|espn]
+                                   fetch one game day's box scores from an API and upsert them (idempotent)
         configuration: NBAPREDICT_DATA_DIR, ConnectionStrings__Postgres, ConnectionStrings__Redis
         """;
 
@@ -43,6 +46,7 @@ public static class NbaCli
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
                 "keys" or "clients" => await WithServicesAsync(configurationOverride, services => SecurityCommands.RunAsync(services, args[0], subcommand, options, output)),
+                "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),
                 _ => throw new CommandLineException($"unknown command '{args[0]}'; run 'nbapredict --help' for the list"),
             };
         }
@@ -68,8 +72,13 @@ public static class NbaCli
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Polly's telemetry logs every failed attempt with a stack trace; the ingestion pipeline logs each retry in one line.
+        builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Services.AddNbaStorage();
+        builder.Services.AddNbaIngestion();
+        builder.AddNbaWorkerTelemetry();
         using var host = builder.Build();
+        host.Services.StartNbaWorkerTelemetry();
         await using var scope = host.Services.CreateAsyncScope();
         try
         {

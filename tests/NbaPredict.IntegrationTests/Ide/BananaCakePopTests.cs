@@ -1,8 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NbaPredict.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -17,13 +13,6 @@ namespace NbaPredict.IntegrationTests.Ide;
 /// </summary>
 public sealed partial class BananaCakePopTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    public const string ChromiumVariable = "NBAPREDICT_CHROMIUM";
-
-    /// <summary>Set to 1 to refresh the committed docs/banana-cake-pop.png from this test's screenshot.</summary>
-    public const string UpdateDocsScreenshotVariable = "NBAPREDICT_UPDATE_DOCS_SCREENSHOT";
-
-    private const float Timeout = 60_000;
-
     private TestDatabase database = null!;
     private NbaApp app = null!;
     private Uri baseAddress = null!;
@@ -32,10 +21,7 @@ public sealed partial class BananaCakePopTests(ITestOutputHelper output) : IAsyn
     {
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
         app = new NbaApp(database);
-        app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        baseAddress = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        baseAddress = app.StartOnLoopback();
         var input = Path.Combine(database.DataDirectory, "input");
         TestEnvironment.WriteSeasonSlice(input, "2023-24", days: 14);
         var report = await app.ImportAsync(input);
@@ -51,43 +37,8 @@ public sealed partial class BananaCakePopTests(ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Browser_at_graphql_gets_the_IDE_which_runs_the_start_query_against_the_API_offline()
     {
-        var chromium = ChromiumPath();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-            ],
-        });
-        await using var context = await browser.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = 1400, Height = 900 },
-            // Playwright routes the page's requests only; a service worker's own fetches would bypass the check below.
-            ServiceWorkers = ServiceWorkerPolicy.Block,
-        });
-        context.SetDefaultTimeout(Timeout);
-
-        var external = new List<string>();
-        await context.RouteAsync("**/*", async route =>
-        {
-            var url = new Uri(route.Request.Url);
-            if (url.IsLoopback)
-            {
-                await route.ContinueAsync();
-                return;
-            }
-
-            lock (external)
-            {
-                external.Add(route.Request.Method + " " + route.Request.Url);
-            }
-
-            await route.AbortAsync("internetdisconnected");
-        });
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        await using var context = await chromium.NewOfflineContextAsync(1400, 900);
 
         var page = await context.NewPageAsync();
         page.Console += (_, m) => output.WriteLine($"console.{m.Type}: {m.Text}");
@@ -101,8 +52,7 @@ public sealed partial class BananaCakePopTests(ITestOutputHelper output) : IAsyn
             }
         };
 
-        var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "banana-cake-pop.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        var screenshot = HeadlessChromium.ArtifactPath("banana-cake-pop.png");
         try
         {
             // A browser navigation: GET /graphql accepting text/html, no query parameter.
@@ -136,27 +86,10 @@ public sealed partial class BananaCakePopTests(ITestOutputHelper output) : IAsyn
             output.WriteLine("screenshot: " + screenshot);
         }
 
-        if (Environment.GetEnvironmentVariable(UpdateDocsScreenshotVariable) == "1")
-        {
-            File.Copy(screenshot, Path.Combine(TestEnvironment.RepositoryRoot, "docs", "banana-cake-pop.png"), overwrite: true);
-        }
-
-        lock (external)
-        {
-            Assert.True(external.Count == 0, "the IDE tried to reach the internet:\n" + string.Join("\n", external));
-        }
+        HeadlessChromium.PublishToDocs(screenshot, "banana-cake-pop.png");
+        chromium.AssertStayedOffline("the IDE");
     }
 
     [GeneratedRegex("^Run Operation")]
     private static partial Regex RunButton();
-
-    private static string ChromiumPath()
-    {
-        var configured = Environment.GetEnvironmentVariable(ChromiumVariable);
-        var path = string.IsNullOrEmpty(configured) ? "/usr/bin/chromium" : configured;
-        Assert.True(File.Exists(path),
-            $"Chromium not found at {path}: install it (apt-get install -y chromium; ./build.sh test does this) or point " +
-            $"{ChromiumVariable} at a Chromium or Chrome executable. This test never downloads a browser.");
-        return path;
-    }
 }

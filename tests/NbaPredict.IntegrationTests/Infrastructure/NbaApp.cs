@@ -1,7 +1,10 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -85,6 +88,15 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
 
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(configuration));
         builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(SqlCommands));
+    }
+
+    /// <summary>Serves the app on a real Kestrel socket on a free loopback port (for browsers) and returns its address.</summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
     }
 
     public async Task<ImportReport> ImportAsync(string directory)

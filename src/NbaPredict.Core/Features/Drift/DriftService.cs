@@ -63,6 +63,8 @@ public sealed class DriftService(
             throw new DomainException("INVALID_ARGUMENT", $"recentDays must be between 1 and 365; got {recentDays}");
         }
 
+        using var job = Telemetry.NbaTelemetry.TimeJob("drift");
+
         var model = await production.GetAsync(cancellationToken)
             ?? throw new DomainException("NO_MODEL_YET", "no production model yet: drift is measured against the production model's training window");
         var records = await history.LoadAsync(cancellationToken: cancellationToken);
@@ -131,6 +133,8 @@ public sealed class DriftService(
         }
 
         var view = DriftReportView.From(report);
+        Telemetry.NbaTelemetry.RecordDrift(view);
+        job.Succeeded();
         if (drifted)
         {
             await events.PublishAsync(Topic, view, cancellationToken);

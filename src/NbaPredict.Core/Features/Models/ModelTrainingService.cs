@@ -30,6 +30,7 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
     public async Task<TrainingOutcome> TrainAsync(TrainingRequest request, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         log ??= _ => { };
+        using var job = Telemetry.NbaTelemetry.TimeJob("training");
         var started = Stopwatch.StartNew();
         var records = await history.LoadAsync(cancellationToken: cancellationToken);
         if (request.HoldoutSeason is { } holdout)
@@ -94,6 +95,7 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
             log($"promoted {version} to production");
         }
 
+        job.Succeeded();
         return new TrainingOutcome(model, bundle, started.Elapsed);
     }
 

@@ -95,7 +95,13 @@ public sealed class PredictionService(
             store.Featurize(query, features);
         }
 
-        model.Bundle.Predict(features, stats);
+        using (StartInference("predict what-if", model, rows: 1))
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            model.Bundle.Predict(features, stats);
+            RecordInference("whatif", started, rows: 1);
+        }
+
         return new WhatIfPrediction(playerId, teamId, opponent.Id, home, date, model.Version.Version, PredictionStats.Parse(PredictionStats.Serialize(stats)));
     }
 
@@ -221,8 +227,25 @@ public sealed class PredictionService(
         }
     }
 
+    private static System.Diagnostics.Activity? StartInference(string name, LoadedModel model, int rows)
+    {
+        var activity = Telemetry.NbaTelemetry.Inference.StartActivity(name);
+        activity?.SetTag("nbapredict.model.version", model.Version.Version);
+        activity?.SetTag("nbapredict.inference.rows", rows);
+        return activity;
+    }
+
+    private static void RecordInference(string kind, long started, int rows)
+    {
+        var tag = new KeyValuePair<string, object?>("kind", kind);
+        Telemetry.NbaTelemetry.PredictionDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
+        Telemetry.NbaTelemetry.PredictionsMade.Add(rows, tag);
+    }
+
     private List<StoredPrediction> Predict(LoadedModel model, FeatureStore store, IReadOnlyList<SlateEntry> slate)
     {
+        using var activity = StartInference("predict slate", model, slate.Count);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var features = new float[FeatureSchema.Count];
         var stats = new StatPrediction[model.Bundle.Stats.Count];
@@ -248,6 +271,7 @@ public sealed class PredictionService(
             });
         }
 
+        RecordInference("slate", started, slate.Count);
         return result;
     }
 

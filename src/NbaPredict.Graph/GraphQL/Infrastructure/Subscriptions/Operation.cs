@@ -8,6 +8,7 @@ internal sealed class Operation(string id, AsyncServiceScope scope) : IDisposabl
     private readonly CancellationTokenSource cancellation = new();
     private IDisposable? subscription;
     private int stopped;
+    private int counted;
     private volatile bool abandoned;
 
     public string Id { get; } = id;
@@ -33,9 +34,24 @@ internal sealed class Operation(string id, AsyncServiceScope scope) : IDisposabl
     public void Attach(IDisposable streamSubscription)
     {
         Interlocked.Exchange(ref subscription, streamSubscription);
+        if (Interlocked.Exchange(ref counted, 1) == 0)
+        {
+            NbaPredict.Graph.Observability.GraphQLTelemetry.OpenSubscriptions.Add(1);
+        }
+
         if (IsStopped)
         {
             Interlocked.Exchange(ref subscription, null)?.Dispose();
+            Uncount();
+        }
+    }
+
+    /// <summary>Takes the operation off the open-subscriptions gauge, once, whichever of attach and stop runs last.</summary>
+    private void Uncount()
+    {
+        if (Interlocked.Exchange(ref counted, 0) == 1)
+        {
+            NbaPredict.Graph.Observability.GraphQLTelemetry.OpenSubscriptions.Add(-1);
         }
     }
 
@@ -56,6 +72,7 @@ internal sealed class Operation(string id, AsyncServiceScope scope) : IDisposabl
         }
 
         Interlocked.Exchange(ref subscription, null)?.Dispose();
+        Uncount();
         _ = scope.DisposeAsync().AsTask();
     }
 }

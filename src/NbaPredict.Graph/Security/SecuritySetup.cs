@@ -31,7 +31,6 @@ public static partial class SecuritySetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier;
-            c.ProblemDetails.Extensions.Remove("traceId");
             c.ProblemDetails.Extensions.Remove("exception");
         });
         services.AddSingleton<InMemoryRateLimitStore>();

@@ -11,6 +11,7 @@ using NbaPredict.Graph.GraphQL.Schema;
 using NbaPredict.Graph.Hosting;
 using NbaPredict.Graph.Observability;
 using NbaPredict.Graph.Rest;
+using NbaPredict.Graph.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -28,6 +29,7 @@ builder.Services.AddNbaGraphQL();
 builder.Services.AddNbaInsights();
 builder.Services.AddNbaHealthChecks();
 builder.Services.AddBananaCakePop();
+builder.AddNbaSecurity();
 builder.Services.AddNbaRest();
 builder.AddNbaTelemetry();
 
@@ -39,6 +41,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
 
+app.UseNbaSecurity();
 app.MapGraphQLHttp("/graphql");
 app.MapGraphQLWebSockets("/graphql");
 app.MapBananaCakePop();

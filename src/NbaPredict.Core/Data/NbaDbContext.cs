@@ -25,6 +25,8 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ModelScore> ModelScores => Set<ModelScore>();
     public DbSet<RetrainingDecision> RetrainingDecisions => Set<RetrainingDecision>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<Features.Security.ApiKey> ApiKeys => Set<Features.Security.ApiKey>();
+    public DbSet<Features.Security.AuditEntry> AuditEntries => Set<Features.Security.AuditEntry>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -147,6 +149,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
 
         InsightModel.Configure(modelBuilder);
         FeedbackLoopModel.Configure(modelBuilder);
+        Features.Security.SecurityModel.Configure(modelBuilder);
         ApplySnakeCaseColumnNames(modelBuilder);
     }
 

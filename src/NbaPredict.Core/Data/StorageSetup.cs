@@ -44,6 +44,7 @@ public static class StorageSetup
         // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.
         services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();
+        Features.Security.SecurityModel.AddNbaSecurityStorage(services);
         return services;
     }
 }

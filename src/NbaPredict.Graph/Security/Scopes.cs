@@ -1,3 +1,5 @@
+using NbaPredict.Core.Features.Security;
+
 namespace NbaPredict.Graph.Security;
 
 /// <summary>
@@ -7,15 +9,14 @@ namespace NbaPredict.Graph.Security;
 /// </summary>
 public static class Scopes
 {
-    public const string PlayersRead = "players.read";
-    public const string PredictionsRead = "predictions.read";
-    public const string PredictionsWrite = "predictions.write";
-    public const string ExperimentsWrite = "experiments.write";
-    public const string ModelsAdmin = "models.admin";
-    public const string InsightsRead = "insights.read";
+    public const string PlayersRead = ScopeNames.PlayersRead;
+    public const string PredictionsRead = ScopeNames.PredictionsRead;
+    public const string PredictionsWrite = ScopeNames.PredictionsWrite;
+    public const string ExperimentsWrite = ScopeNames.ExperimentsWrite;
+    public const string ModelsAdmin = ScopeNames.ModelsAdmin;
+    public const string InsightsRead = ScopeNames.InsightsRead;
 
-    public static IReadOnlyList<string> All { get; } =
-        [PlayersRead, PredictionsRead, PredictionsWrite, ExperimentsWrite, ModelsAdmin, InsightsRead];
+    public static IReadOnlyList<string> All => ScopeNames.All;
 }
 
 /// <summary>Endpoint metadata: the scope a caller's token or API key must grant to reach a REST endpoint.</summary>

@@ -20,6 +20,10 @@ public static class NbaCli
           evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR]
                                    walk forward through DIR with the production model, never retraining;
                                    --report writes evaluation.md and its charts into DIR
+          keys create --name N --tier free|pro|enterprise --scopes "s1 s2" | keys list | keys revoke --id ID|PREFIX
+                                   API keys (X-Api-Key); the key is printed once and stored hashed
+          clients create --name N --scopes "s1 s2" [--tier T] [--token-lifetime SECONDS] | clients list | clients rotate --client-id ID | clients revoke --client-id ID
+                                   OAuth clients (client credentials); the secret is printed once and stored hashed
           ingest --date YYYY-MM-DD [--source nba-stats|espn]
                                    fetch one game day's box scores from an API and upsert them (idempotent)
           replay --season S --from DATE --days N
@@ -40,12 +44,14 @@ public static class NbaCli
 
         try
         {
-            var options = CommandLineOptions.Parse(args.AsSpan(1));
+            var subcommand = SecurityCommands.IsSecurityCommand(args[0]) && args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
+            var options = CommandLineOptions.Parse(args.AsSpan(subcommand is null ? 1 : 2));
             return args[0] switch
             {
                 "import" => await WithServicesAsync(configurationOverride, services => ImportCommand.RunAsync(services, options, output)),
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
+                "keys" or "clients" => await WithServicesAsync(configurationOverride, services => SecurityCommands.RunAsync(services, args[0], subcommand, options, output)),
                 "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),
                 "replay" => await WithServicesAsync(configurationOverride, services => ReplayCommand.RunAsync(services, options, output)),
                 "serve" => await ServeCommand.RunAsync(options, configurationOverride, output),

@@ -11,16 +11,46 @@ public sealed class GraphQLWebSocket(WebSocket socket) : IDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static async Task<GraphQLWebSocket> ConnectAsync(WebApplicationFactory<Program> app)
+    /// <summary>Connects and initialises with the app's default credential (<see cref="NbaApp.DefaultApiKey"/>) when it has one.</summary>
+    public static Task<GraphQLWebSocket> ConnectAsync(WebApplicationFactory<Program> app) =>
+        ConnectAsync(app, app is NbaApp nba ? new Dictionary<string, string> { ["X-Api-Key"] = nba.DefaultApiKey } : new Dictionary<string, string>());
+
+    /// <summary>Connects and initialises without credentials: the connection is acknowledged, its subscriptions are refused.</summary>
+    public static Task<GraphQLWebSocket> ConnectAnonymousAsync(WebApplicationFactory<Program> app) =>
+        ConnectAsync(app, new Dictionary<string, string>());
+
+    /// <summary>Connects and sends <c>connection_init</c> with <paramref name="payload"/>, expecting <c>connection_ack</c>.</summary>
+    public static async Task<GraphQLWebSocket> ConnectAsync(WebApplicationFactory<Program> app, IReadOnlyDictionary<string, string> payload)
+    {
+        var socket = await OpenAsync(app);
+        await socket.SendAsync(new { type = "connection_init", payload });
+        var ack = await socket.ReceiveAsync();
+        Assert.Equal("connection_ack", (string)ack["type"]!);
+        return socket;
+    }
+
+    /// <summary>Opens the socket without initialising it.</summary>
+    public static async Task<GraphQLWebSocket> OpenAsync(WebApplicationFactory<Program> app)
     {
         var client = app.Server.CreateWebSocketClient();
         client.SubProtocols.Add("graphql-transport-ws");
         using var timeout = new CancellationTokenSource(Patience);
-        var socket = new GraphQLWebSocket(await client.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), timeout.Token));
-        await socket.SendAsync(new { type = "connection_init", payload = new { } });
-        var ack = await socket.ReceiveAsync();
-        Assert.Equal("connection_ack", (string)ack["type"]!);
-        return socket;
+        return new GraphQLWebSocket(await client.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), timeout.Token));
+    }
+
+    /// <summary>Waits for the server to close the socket and returns its close status.</summary>
+    public async Task<int?> ReceiveCloseAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (int?)result.CloseStatus;
+            }
+        }
     }
 
     public void Dispose() => socket.Dispose();

@@ -9,21 +9,78 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features.Security;
 using NbaPredict.Core.Import;
+using NbaPredict.Graph.Security;
 
 namespace NbaPredict.IntegrationTests.Infrastructure;
 
 /// <summary>The real API (Program) on a real database, with the SQL it sends counted.</summary>
 public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraConfiguration = null) : WebApplicationFactory<Program>
 {
+    /// <summary>So tests never wait on the rate limit of the default credential.</summary>
+    private static readonly Dictionary<string, string?> TestSecurityConfiguration = new()
+    {
+        ["Security:RateLimits:Enterprise:PerMinute"] = "10000000",
+        ["Security:RateLimits:Enterprise:Burst"] = "1000000",
+    };
+
+    private readonly Lock apiKeyGate = new();
+    private string? apiKey;
+
     public SqlCommandCounter SqlCommands { get; } = new();
+
+    /// <summary>
+    /// An enterprise API key with every scope, created when the first client is made. <see cref="CreateClient()"/>
+    /// sends it on every request and <see cref="GraphQLWebSocket.ConnectAsync"/> in <c>connection_init</c>;
+    /// use <see cref="CreateAnonymousClient"/> and <see cref="GraphQLWebSocket.ConnectAnonymousAsync"/> to go without.
+    /// </summary>
+    public string DefaultApiKey
+    {
+        get
+        {
+            if (apiKey is null)
+            {
+                _ = Services; // the host is started and the database migrated (TestServer or Kestrel alike)
+                lock (apiKeyGate)
+                {
+                    apiKey ??= CreateApiKeyAsync("integration tests", ApiTier.Enterprise, Scopes.All).GetAwaiter().GetResult();
+                }
+            }
+
+            return apiKey;
+        }
+    }
+
+    /// <summary>Creates an API key straight through the service, as <c>nbapredict keys create</c> does.</summary>
+    public async Task<string> CreateApiKeyAsync(string name, ApiTier tier, IEnumerable<string> scopes)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(name, tier, scopes, Scopes.All);
+        return created.Secret;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", DefaultApiKey);
+    }
+
+    /// <summary>A client without the default credential, for requests that test what anonymous callers get.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        return client;
+    }
 
     public TestDatabase Database { get; } = database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        var configuration = Database.Configuration.Concat(extraConfiguration ?? new Dictionary<string, string?>()).ToList();
+        var configuration = Database.Configuration.Concat(TestSecurityConfiguration)
+            .Concat(extraConfiguration ?? new Dictionary<string, string?>()).ToList();
         foreach (var (key, value) in configuration)
         {
             builder.UseSetting(key, value);

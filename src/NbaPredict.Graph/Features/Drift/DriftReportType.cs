@@ -1,3 +1,4 @@
+using NbaPredict.Graph.Security;
 using System.Globalization;
 using GraphQL;
 using GraphQL.Types;
@@ -72,6 +73,7 @@ public static class DriftQueries
     public static void AddTo(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<DriftReportType>>>>("driftReports")
+            .AuthorizeWithPolicy(Scopes.InsightsRead)
             .Description("The latest drift reports, newest first.")
             .Argument<IntGraphType>("last", "How many (1–100); default 10.")
             .ResolveAsync(async c => await c.Service<DriftService>().ListAsync(c.GetArgument("last", 10), c.CancellationToken));
@@ -80,6 +82,7 @@ public static class DriftQueries
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<DetectDriftPayloadType>>("detectDrift")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("Compare the last days of games with the production model's training window and store the report.")
             .Argument<IntGraphType>("recentDays", "Window of recent games in days; default 30.")
             .Argument<FloatGraphType>("psiThreshold", "A feature PSI above this flags drift; default 0.25.")
@@ -96,6 +99,7 @@ public static class DriftQueries
     public static void AddSubscriptions(ObjectGraphType subscription)
     {
         subscription.Field<NonNullGraphType<DriftReportType>, DriftReportView>("driftDetected")
+            .AuthorizeWithPolicy(Scopes.InsightsRead)
             .Description("Drift reports that crossed their thresholds.")
             .ResolveStream(c => c.Service<NbaPredict.Core.Events.IEventBus>().Subscribe<DriftReportView>(DriftService.Topic));
     }

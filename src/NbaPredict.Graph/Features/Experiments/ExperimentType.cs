@@ -1,3 +1,4 @@
+using NbaPredict.Graph.Security;
 using System.Globalization;
 using GraphQL;
 using GraphQL.Types;
@@ -93,10 +94,12 @@ public static class ExperimentQueries
     public static void AddTo(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ExperimentType>>>>("experiments")
+            .AuthorizeWithPolicy(Scopes.InsightsRead)
             .Description("Every experiment, newest first.")
             .ResolveAsync(async c => await c.Service<ExperimentService>().ListAsync(c.CancellationToken));
 
         query.Field<ExperimentType>("experiment")
+            .AuthorizeWithPolicy(Scopes.InsightsRead)
             .Argument<NonNullGraphType<IntGraphType>>("experimentId")
             .ResolveAsync(async c => await c.Service<ExperimentService>().GetAsync(c.GetArgument<int>("experimentId"), c.CancellationToken));
     }
@@ -104,6 +107,7 @@ public static class ExperimentQueries
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<ExperimentPayloadType>>("createExperiment")
+            .AuthorizeWithPolicy(Scopes.ExperimentsWrite)
             .Description("Create a draft experiment over two or more registered model versions with traffic weights.")
             .Argument<NonNullGraphType<CreateExperimentInputType>>("input")
             .ResolveAsync(async c =>
@@ -115,11 +119,13 @@ public static class ExperimentQueries
             });
 
         mutation.Field<NonNullGraphType<ExperimentPayloadType>>("startExperiment")
+            .AuthorizeWithPolicy(Scopes.ExperimentsWrite)
             .Description("Start a draft experiment; only one running experiment may claim a unit kind.")
             .Argument<NonNullGraphType<IntGraphType>>("experimentId")
             .ResolveAsync(async c => await Run(() => c.Service<ExperimentService>().StartAsync(c.GetArgument<int>("experimentId"), c.CancellationToken)));
 
         mutation.Field<NonNullGraphType<ExperimentPayloadType>>("stopExperiment")
+            .AuthorizeWithPolicy(Scopes.ExperimentsWrite)
             .Argument<NonNullGraphType<IntGraphType>>("experimentId")
             .ResolveAsync(async c => await Run(() => c.Service<ExperimentService>().StopAsync(c.GetArgument<int>("experimentId"), c.CancellationToken)));
     }

@@ -1,3 +1,4 @@
+using NbaPredict.Graph.Security;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
@@ -152,10 +153,12 @@ public static class ModelQueries
     public static void AddTo(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelVersionType>>>>("models")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("Every registered model version, newest first.")
             .ResolveAsync(async c => await c.Service<ModelRegistryService>().ListAsync(c.CancellationToken));
 
         query.Field<TrainingProgressType>("trainingJob")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("The latest state of a training job started with trainModel; null for an unknown id.")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Resolve(c => c.Service<TrainingJobs>().Get(c.GetArgument<string>("id")));
@@ -164,11 +167,13 @@ public static class ModelQueries
     public static void AddSubscriptions(ObjectGraphType subscription)
     {
         subscription.Field<NonNullGraphType<TrainingProgressType>, TrainingProgress>("trainingProgress")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("Progress of a training job until it succeeds or fails.")
             .Argument<NonNullGraphType<IdGraphType>>("jobId")
             .ResolveStream(c => c.Service<NbaPredict.Core.Events.IEventBus>().Subscribe<TrainingProgress>(TrainingJobs.Topic(c.GetArgument<string>("jobId"))));
 
         subscription.Field<NonNullGraphType<ModelVersionType>, ModelVersion>("modelPromoted")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("A model version that has just become the production model.")
             .ResolveStream(c => c.Service<NbaPredict.Core.Events.IEventBus>().Subscribe<ModelVersion>(NbaPredict.Core.Events.Topics.ModelPromoted));
     }
@@ -176,6 +181,7 @@ public static class ModelQueries
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<TrainModelPayloadType>>("trainModel")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("Start training a new model version on the stored data; returns the job id at once.")
             .Argument<BooleanGraphType>("promote", "Make the new model production when it finishes; default false.")
             .Argument<BooleanGraphType>("quick", "Use the quick configuration (minutes instead of tens of minutes); default false.")
@@ -188,6 +194,7 @@ public static class ModelQueries
             });
 
         mutation.Field<NonNullGraphType<PromoteModelPayloadType>>("promoteModel")
+            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
             .Description("Make a registered model version the production model; the previous one is archived.")
             .Argument<NonNullGraphType<StringGraphType>>("version")
             .ResolveAsync(async c => await DomainPayload.CaptureAsync(

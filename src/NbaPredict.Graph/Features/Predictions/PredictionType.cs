@@ -1,3 +1,4 @@
+using NbaPredict.Graph.Security;
 using System.Globalization;
 using GraphQL;
 using GraphQL.Types;
@@ -44,6 +45,7 @@ public sealed class PredictionType : ObjectGraphType<PredictionView>
     public PredictionType()
     {
         Name = "Prediction";
+        this.AuthorizeWithPolicy(Scopes.PredictionsRead);
         Description = "A player's predicted line for one game, made by one model version from history before the game's date.";
         Interface<NodeInterface>();
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode("Prediction", c.Source.Id.ToString(CultureInfo.InvariantCulture)));
@@ -145,6 +147,7 @@ public static class PredictionQueries
     public static void AddTo(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ConnectionType<PredictionType, PredictionView>>>("predictions")
+            .AuthorizeWithPolicy(Scopes.PredictionsRead)
             .Description("Predictions of the production model. With a date, that day's slate is predicted and stored on first request.")
             .Argument<CalendarDateGraphType>("date")
             .Argument<IdGraphType>("gameId", "NBA game id (e.g. 0022300061) or a Game's global id.")
@@ -168,6 +171,7 @@ public static class PredictionQueries
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<RefreshPredictionsPayloadType>>("refreshPredictions")
+            .AuthorizeWithPolicy(Scopes.PredictionsWrite)
             .Description("Recompute and store that day's predictions with the production model.")
             .Argument<NonNullGraphType<CalendarDateGraphType>>("date")
             .ResolveAsync(async c =>
@@ -182,6 +186,7 @@ public static class PredictionQueries
     public static void AddWhatIf(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<PredictPayloadType>>("predict")
+            .AuthorizeWithPolicy(Scopes.PredictionsRead)
             .Description("What-if: predict a player's line for a hypothetical game.")
             .Argument<NonNullGraphType<PredictInputType>>("input")
             .ResolveAsync(async c =>
@@ -197,6 +202,7 @@ public static class PredictionQueries
     public static void AddSubscriptions(ObjectGraphType subscription)
     {
         subscription.Field<NonNullGraphType<PredictionType>, PredictionView>("predictionUpdated")
+            .AuthorizeWithPolicy(Scopes.PredictionsRead)
             .Description("Predictions as they are made or refreshed, optionally only for one game and/or one player.")
             .Argument<IdGraphType>("gameId", "NBA game id or a Game's global id.")
             .Argument<IntGraphType>("playerNbaId")

@@ -26,6 +26,7 @@ public sealed class QueryType : ObjectGraphType
         DriftQueries.AddTo(this);
         InsightQueries.AddTo(this);
         Features.Jobs.FeedbackLoopQueries.AddTo(this);
+        NbaPredict.Graph.Security.AuditLogQueries.AddTo(this);
     }
 }
 

@@ -276,6 +276,30 @@ internal sealed partial class GraphQLWebSocketConnection : IDisposable
         principal = result.Principal!;
         acknowledged = true;
         Send(Encode("connection_ack", null, null), isNext: false, operation: null);
+        if (result.ExpiresAt is { } expiresAt)
+        {
+            _ = CloseAtExpiryAsync(expiresAt, token);
+        }
+    }
+
+    /// <summary>A connection lives no longer than its credential: at expiry it closes with 4403, ending its subscriptions.</summary>
+    private async Task CloseAtExpiryAsync(DateTimeOffset expiresAt, CancellationToken token)
+    {
+        try
+        {
+            var remaining = expiresAt - DateTimeOffset.UtcNow;
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(remaining, token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        LogForbidden(logger, context.TraceIdentifier, "the credential expired");
+        RequestClose(Forbidden, "Token expired");
     }
 
     private string? ReadId(JsonElement root)

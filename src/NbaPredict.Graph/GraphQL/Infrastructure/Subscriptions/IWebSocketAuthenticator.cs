@@ -67,10 +67,13 @@ public sealed class WebSocketAuthenticationResult
     /// <summary>Logged on failure; the client only sees <c>4403: Forbidden</c>.</summary>
     public string? FailureReason { get; }
 
-    public static WebSocketAuthenticationResult Success(ClaimsPrincipal principal)
+    /// <summary>When the credential stops being valid: the connection is closed with 4403 at that moment.</summary>
+    public DateTimeOffset? ExpiresAt { get; private init; }
+
+    public static WebSocketAuthenticationResult Success(ClaimsPrincipal principal, DateTimeOffset? expiresAt = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return new(principal, null);
+        return new(principal, null) { ExpiresAt = expiresAt };
     }
 
     public static WebSocketAuthenticationResult Fail(string? reason = null) => new(null, reason ?? "Forbidden");

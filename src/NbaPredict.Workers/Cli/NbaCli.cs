@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
+using NbaPredict.Core.Features.Ingestion;
 using NbaPredict.Core.Features.Jobs;
 using NbaPredict.Workers.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features.Ingestion;
 using NbaPredict.Core.Import;
 using NbaPredict.Workers.Cli;
 

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Import;
-using NbaPredict.Workers.Ingestion;
+using NbaPredict.Core.Features.Ingestion;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

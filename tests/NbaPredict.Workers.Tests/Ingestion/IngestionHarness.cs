@@ -2,7 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Data;
-using NbaPredict.Workers.Ingestion;
+using NbaPredict.Core.Features.Ingestion;
+using NbaPredict.Core.Features.Jobs;
 using Npgsql;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -95,6 +96,7 @@ public sealed class IngestionHarness : IAsyncDisposable
         }
 
         collection.AddNbaIngestion();
+        collection.AddNbaJobServices();
         var provider_ = collection.BuildServiceProvider();
         await using (var scope = provider_.CreateAsyncScope())
         {

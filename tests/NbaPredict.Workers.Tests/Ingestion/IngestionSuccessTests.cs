@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Caching;
 using NbaPredict.Core.Import;
-using NbaPredict.Workers.Ingestion;
+using NbaPredict.Core.Features.Ingestion;
 using WireMock.RequestBuilders;
 
 namespace NbaPredict.Workers.Tests.Ingestion;

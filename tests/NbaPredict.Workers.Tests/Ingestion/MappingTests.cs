@@ -1,4 +1,4 @@
-using NbaPredict.Workers.Ingestion;
+using NbaPredict.Core.Features.Ingestion;
 
 namespace NbaPredict.Workers.Tests.Ingestion;
 

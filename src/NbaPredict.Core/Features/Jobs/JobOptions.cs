@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using NbaPredict.Core.Features.Ingestion;
 
 namespace NbaPredict.Core.Features.Jobs;
 
@@ -32,6 +33,35 @@ public sealed class JobOptions
 
     /// <summary>Days of daily scores the rolling MAE and coverage cover.</summary>
     public int ScoreRollingDays { get; set; } = 14;
+
+    public const string BundledSource = "bundled";
+
+    /// <summary>
+    /// Where the jobs and the replay get games and results: <c>bundled</c> (the default, offline: the bundled CSV
+    /// files), <c>nba-stats</c> or <c>espn</c> (the API clients, configured under <c>Ingestion</c>).
+    /// </summary>
+    public string Source { get; set; } = BundledSource;
+
+    /// <summary>The API behind <see cref="Source"/>; null for the bundled files. Throws naming the key when the value is none of them.</summary>
+    public IngestionSource? ResolveSource()
+    {
+        var text = Source.Trim();
+        if (text.Length == 0 || string.Equals(text, BundledSource, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        foreach (var source in Enum.GetValues<IngestionSource>())
+        {
+            if (string.Equals(text, IngestionService.SourceLabel(source), StringComparison.OrdinalIgnoreCase))
+            {
+                return source;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"{Section}:{nameof(Source)} '{Source}' is not a day source; use {BundledSource}, {IngestionService.SourceLabel(IngestionSource.NbaStats)} or {IngestionService.SourceLabel(IngestionSource.Espn)}");
+    }
 
     /// <summary>Where the bundled-CSV day source reads <c>player_games_*.csv(.gz)</c>; default: the bundled data folder.</summary>
     public string? IngestDataDirectory { get; set; }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NbaPredict.Core.Features.Ingestion;
 using Quartz;
 
 namespace NbaPredict.Core.Features.Jobs;
@@ -31,7 +32,11 @@ public static class JobScheduling
     public static IServiceCollection AddNbaJobServices(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => JobOptions.From(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddScoped<IDayIngestor, BundledCsvDayIngestor>();
+        services.AddNbaIngestion();
+        services.TryAddScoped<BundledCsvDayIngestor>();
+        services.TryAddScoped<IDayIngestor>(sp => sp.GetRequiredService<JobOptions>().ResolveSource() is { } source
+            ? ActivatorUtilities.CreateInstance<HttpDayIngestor>(sp, source)
+            : sp.GetRequiredService<BundledCsvDayIngestor>());
         services.TryAddScoped<ScheduleWriter>();
         services.TryAddScoped<JobRunRecorder>();
         services.TryAddScoped<Scoring.ModelScoringService>();
@@ -54,6 +59,7 @@ public static class JobScheduling
     {
         services.AddNbaJobServices();
         var options = JobOptions.From(configuration);
+        options.ResolveSource();
         var postgres = configuration.GetConnectionString("Postgres");
         var timeZone = options.ResolveTimeZone();
         services.AddQuartz(q =>
@@ -99,7 +105,10 @@ internal sealed class NbaJobsHostedService(IServiceProvider services, IConfigura
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!JobOptions.From(configuration).Enabled)
+        var options = JobOptions.From(configuration);
+        // The final configuration may differ from what AddNbaJobs saw (a test host's overrides): a bad source fails the start here too.
+        options.ResolveSource();
+        if (!options.Enabled)
         {
             logger.LogInformation("Scheduled jobs are off (Jobs:Enabled=false)");
             status.Set(null, "off (Jobs:Enabled=false)");

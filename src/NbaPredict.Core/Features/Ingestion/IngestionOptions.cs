@@ -1,4 +1,4 @@
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>Where box scores come from when they are not a bundled CSV file.</summary>
 public enum IngestionSource

@@ -1,6 +1,5 @@
-using NbaPredict.Core;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>
 /// Raw API responses on disk under <c>NBAPREDICT_DATA_DIR/raw/&lt;source&gt;/</c>: written atomically (temporary

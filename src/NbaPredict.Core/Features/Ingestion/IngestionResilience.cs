@@ -5,7 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>A retry the pipeline decided on: which source, which attempt, why, and how long it waits.</summary>
 public sealed record RetryDecision(IngestionSource Source, int Attempt, string Cause, TimeSpan Delay);

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using NbaPredict.Core.Data;
 using NbaPredict.Core.Domain;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>
 /// What ESPN lacks: NBA.com ids. Games are found by date and teams among the stored games and players by

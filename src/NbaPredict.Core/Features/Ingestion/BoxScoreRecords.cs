@@ -1,7 +1,7 @@
 using System.Globalization;
 using NbaPredict.Core.Import;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>
 /// API rows on their way into the CSV import's validator: each becomes the CSV format's fields as text

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>One game on an ESPN scoreboard, teams already translated to NBA.com tricodes.</summary>
 public sealed record EspnEvent(string Id, string HomeTeam, string AwayTeam, bool Completed);

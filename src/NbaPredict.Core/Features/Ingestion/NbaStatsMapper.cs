@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NbaPredict.Core.Domain;
+using NbaPredict.Core.Features.Jobs;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>
 /// Maps <c>leaguegamelog</c> player rows to the CSV format and checks them against the team log: a game whose
@@ -129,6 +131,32 @@ public static partial class NbaStatsMapper
         return false;
     }
 
+    /// <summary>
+    /// The games in a team game log (two rows each, one per side) as the jobs' schedule. The log only lists games
+    /// that have started, so a future day has none; a row whose team or matchup is unknown is left out.
+    /// </summary>
+    public static IReadOnlyList<ScheduledGame> Schedule(LeagueGameLog teams)
+    {
+        var (gameId, team, matchup) = (teams.Column("GAME_ID"), teams.Column("TEAM_ABBREVIATION"), teams.Column("MATCHUP"));
+        var season = Seasons.Label(teams.Date.Month >= 8 ? teams.Date.Year : teams.Date.Year - 1);
+        var games = new Dictionary<string, ScheduledGame>(StringComparer.Ordinal);
+        foreach (var row in teams.Rows)
+        {
+            var id = row[gameId] ?? "";
+            var code = (row[team] ?? "").Trim();
+            if (id.Length == 0 || games.ContainsKey(id) || !TryReadMatchup(row[matchup], code, out var opponent, out var home) ||
+                !NbaTeams.TryGetByCode(code, out var own) || !NbaTeams.TryGetByCode(opponent, out var other))
+            {
+                continue;
+            }
+
+            var (homeTeam, awayTeam) = home ? (own, other) : (other, own);
+            games[id] = new ScheduledGame(id, teams.Date, season, SeasonType(id), homeTeam.Id, awayTeam.Id);
+        }
+
+        return [.. games.Values.OrderBy(g => g.GameId, StringComparer.Ordinal)];
+    }
+
     private static string Date(string? value) =>
         value is { Length: >= 10 } && DateOnly.TryParseExact(value[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
             ? value[..10]
@@ -137,7 +165,7 @@ public static partial class NbaStatsMapper
     /// <summary>NBA.com's SEASON_ID is the season type digit and the start year: <c>22023</c> is the 2023-24 regular season.</summary>
     private static string Season(string? seasonId) =>
         seasonId is { Length: 5 } && int.TryParse(seasonId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
-            ? Core.Domain.Seasons.Label(year)
+            ? Seasons.Label(year)
             : seasonId ?? "";
 
     /// <summary>The third digit of a game id is its kind, as the bundled data's <c>season_type</c> names it.</summary>

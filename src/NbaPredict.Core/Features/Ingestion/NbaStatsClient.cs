@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using NbaPredict.Core.Domain;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>Which rows <c>leaguegamelog</c> returns: one per player-game (<c>P</c>) or per team-game (<c>T</c>).</summary>
 public enum GameLogKind

@@ -2,7 +2,7 @@ using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>
 /// One GET through the client's resilience pipeline, with the raw cache in front: a cached body is returned

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using NbaPredict.Core.Data;
 using NbaPredict.Core.Import;
 
-namespace NbaPredict.Workers.Ingestion;
+namespace NbaPredict.Core.Features.Ingestion;
 
 /// <summary>What one day's ingestion did; <see cref="Import"/> is null when the source had no games that day.</summary>
 public sealed record IngestionResult(DateOnly Date, IngestionSource Source, int Games, FileImportResult? Import)

@@ -122,6 +122,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             prediction.HasIndex(p => new { p.GameId, p.PlayerId, p.ModelVersion }).IsUnique();
             prediction.HasIndex(p => new { p.GameDate, p.ModelVersion });
             prediction.HasIndex(p => new { p.PlayerId, p.GameDate });
+            prediction.HasIndex(p => p.ExperimentId);
         });
 
         modelBuilder.Entity<Experiment>(experiment =>
@@ -131,6 +132,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             experiment.Property(e => e.Unit).HasConversion<string>().HasMaxLength(16);
             experiment.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
             experiment.HasIndex(e => new { e.Status, e.Unit });
+            experiment.Property(e => e.WinnerModelVersion).HasMaxLength(64);
         });
 
         modelBuilder.Entity<DriftReport>(report =>

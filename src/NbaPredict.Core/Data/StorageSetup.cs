@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NbaPredict.Core.Events;
+using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Import;
 
 namespace NbaPredict.Core.Data;
@@ -44,6 +45,7 @@ public static class StorageSetup
         // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.
         services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();
+        services.AddNbaServing();
         return services;
     }
 }

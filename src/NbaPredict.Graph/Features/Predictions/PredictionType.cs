@@ -157,9 +157,10 @@ public static class PredictionQueries
                 var gameId = GameIdArgument(c.GetArgument<string?>("gameId"));
                 var player = c.GetArgument<int?>("playerNbaId");
                 var service = c.Service<PredictionService>();
+                var client = ClientId(c);
                 var all = date is { } day && gameId is null && player is null
-                    ? await service.GetOrRefreshAsync(day, c.CancellationToken)
-                    : await service.ListAsync(date, gameId, player, c.CancellationToken);
+                    ? await service.GetOrRefreshAsync(day, client, c.CancellationToken)
+                    : await service.ListAsync(date, gameId, player, client, c.CancellationToken);
                 return Connection.From(new Page<PredictionView>(all.Skip(page.Offset).Take(page.Size).ToList(), page.Offset, all.Count));
             });
     }
@@ -173,7 +174,7 @@ public static class PredictionQueries
             {
                 var date = c.GetArgument<DateOnly>("date");
                 return await DomainPayload.CaptureAsync(
-                    () => c.Service<PredictionService>().RefreshAsync(date, c.CancellationToken),
+                    () => c.Service<PredictionService>().RefreshAsync(date, ClientId(c), c.CancellationToken),
                     (predictions, errors) => new RefreshPredictionsPayload(date, predictions is { Count: > 0 } ? predictions[0].ModelVersion : null, predictions ?? [], errors));
             });
     }
@@ -215,6 +216,12 @@ public static class PredictionQueries
                     : bus.Subscribe<PredictionView>(NbaPredict.Core.Events.Topics.PredictionsForGame(gameId));
             });
     }
+
+    /// <summary>
+    /// The experiment unit key of a partner: the authenticated <c>client_id</c> claim; anonymous callers share one
+    /// key (the prediction service maps null to it).
+    /// </summary>
+    public static string? ClientId(IResolveFieldContext context) => context.User?.FindFirst("client_id")?.Value;
 
     /// <summary>Accepts the plain NBA game id or a Game global id.</summary>
     private static string? GameIdArgument(string? value) =>

@@ -109,6 +109,10 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTimeOffset?>("ConcludedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("concluded_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -143,6 +147,11 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("variants_json");
+
+                    b.Property<string>("WinnerModelVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("winner_model_version");
 
                     b.HasKey("Id")
                         .HasName("pk_experiments");
@@ -534,6 +543,10 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("FeatureSchemaVersion")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -574,6 +587,10 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("player_id");
 
+                    b.Property<bool>("Served")
+                        .HasColumnType("boolean")
+                        .HasColumnName("served");
+
                     b.Property<string>("StatsJson")
                         .IsRequired()
                         .HasColumnType("text")
@@ -585,6 +602,9 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_predictions");
+
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_predictions_experiment_id");
 
                     b.HasIndex("GameDate", "ModelVersion")
                         .HasDatabaseName("ix_predictions_game_date_model_version");

@@ -100,6 +100,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("ConcludedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("concluded_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -134,6 +138,11 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("variants_json");
+
+                    b.Property<string>("WinnerModelVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("winner_model_version");
 
                     b.HasKey("Id")
                         .HasName("pk_experiments");
@@ -521,6 +530,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("ExperimentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("FeatureSchemaVersion")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -561,6 +574,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("player_id");
 
+                    b.Property<bool>("Served")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("served");
+
                     b.Property<string>("StatsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -572,6 +589,9 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_predictions");
+
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_predictions_experiment_id");
 
                     b.HasIndex("GameDate", "ModelVersion")
                         .HasDatabaseName("ix_predictions_game_date_model_version");

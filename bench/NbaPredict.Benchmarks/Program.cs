@@ -47,11 +47,16 @@ internal static class Program
                 Environment.SetEnvironmentVariable(PredictorBenchmarks.BundleDirVariable, save is null ? null : Path.GetFullPath(save));
                 BenchmarkDotNet.Running.BenchmarkRunner.Run<PredictorBenchmarks>();
                 return 0;
+            case "serving":
+                Environment.SetEnvironmentVariable(PredictorBenchmarks.DataDirVariable, Path.GetFullPath(dataDir));
+                Environment.SetEnvironmentVariable(ServingState.StateDirVariable, Path.GetFullPath(save ?? Path.Combine(Path.GetTempPath(), "nbapredict-serving-bench")));
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<ServingBenchmarks>();
+                return 0;
             case "experiment":
                 ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
                 return 0;
             default:
-                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
+                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench|serving [--data dir] [--save bundleDir|servingStateDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
                 return 1;
         }
     }

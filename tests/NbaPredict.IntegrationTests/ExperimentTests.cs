@@ -153,9 +153,22 @@ public abstract class ExperimentTests(Provider provider) : IAsyncLifetime
         }
 
         // With the experiment over, everyone is served the production model again.
-        var after = NbaApp.Data(await app.QueryAsync(
-            "query($d: Date) { predictions(date: $d, first: 5) { nodes { modelVersion } } }", new { d = dates[0].ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }))["predictions"]!["nodes"]!.AsArray();
+        const string firstFive = "query($d: Date) { predictions(date: $d, first: 5) { nodes { modelVersion } } }";
+        var day = new { d = dates[0].ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
+        var after = NbaApp.Data(await app.QueryAsync(firstFive, day))["predictions"]!["nodes"]!.AsArray();
         Assert.All(after, n => Assert.Equal(production, (string)n!["modelVersion"]!));
+
+        // A client experiment: a caller without a client id is the unit "anonymous" and gets one variant for every player.
+        var clientExperiment = NbaApp.Data(await app.QueryAsync(create.Replace("PLAYER", "CLIENT", StringComparison.Ordinal), new { a = first.Version, b = second.Version }))["createExperiment"]!;
+        var clientId = (int)clientExperiment["experiment"]!["experimentId"]!;
+        NbaApp.Data(await app.QueryAsync($"mutation {{ startExperiment(experimentId: {clientId}) {{ errors {{ code }} }} }}"));
+        var anonymous = ExperimentService.Assign(clientId, PredictionService.AnonymousClient, variants).ModelVersion;
+        var clientServed = NbaApp.Data(await app.QueryAsync(firstFive, day))["predictions"]!["nodes"]!.AsArray();
+        Assert.NotEmpty(clientServed);
+        Assert.All(clientServed, n => Assert.Equal(anonymous, (string)n!["modelVersion"]!));
+        var clientRows = await QueryDbAsync(db => db.Predictions.Where(p => p.ExperimentId == clientId).ToListAsync());
+        Assert.Equal(2, clientRows.Select(r => r.ModelVersion).Distinct().Count());
+        Assert.All(clientRows, r => Assert.Equal(r.ModelVersion == anonymous, r.Served));
     }
 
     private async Task<ModelVersion> TrainAsync(TrainingOptions options, bool promote)

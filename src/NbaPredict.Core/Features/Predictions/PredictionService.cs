@@ -47,6 +47,23 @@ public sealed class PredictionService(
     /// </summary>
     public async Task<IReadOnlyList<PredictionView>> RefreshAsync(DateOnly date, string? clientId, CancellationToken cancellationToken = default)
     {
+        var (serving, predictions) = await ComputeDateAsync(date, clientId, cancellationToken);
+        await StoreAsync(predictions, serving.ModelsToRun, serving.Experiment?.Id, date, cancellationToken);
+        await cache.InvalidateAsync(cancellationToken);
+        // The saved entities carry their ids, so the answer needs no second read (and cannot pick up a model
+        // promoted in the meantime); same order as ListAsync.
+        var stored = serving.SelectServed(predictions.Select(PredictionView.From)
+            .OrderBy(p => p.GameId, StringComparer.Ordinal).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId));
+        await PublishAsync(stored, cancellationToken);
+        return stored;
+    }
+
+    /// <summary>
+    /// Every expected player-game of a date predicted by every serving model, not yet stored: the slate (one query),
+    /// its feature rows, then one vectorized batch call per model.
+    /// </summary>
+    public async Task<(Serving Serving, List<StoredPrediction> Predictions)> ComputeDateAsync(DateOnly date, string? clientId, CancellationToken cancellationToken = default)
+    {
         var serving = await ResolveAsync(clientId, cancellationToken);
         if (serving.IsEmpty)
         {
@@ -66,15 +83,7 @@ public sealed class PredictionService(
         }
 
         var matrix = await FeaturizeAsync(date, slate, cancellationToken);
-        var predictions = Predict(models, serving, matrix, slate);
-        await StoreAsync(predictions, models.Select(m => m.Version.Version).ToList(), date, cancellationToken);
-        await cache.InvalidateAsync(cancellationToken);
-        // The saved entities carry their ids, so the answer needs no second read (and cannot pick up a model
-        // promoted in the meantime); same order as ListAsync.
-        var stored = serving.SelectServed(predictions.Select(PredictionView.From)
-            .OrderBy(p => p.GameId, StringComparer.Ordinal).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId));
-        await PublishAsync(stored, cancellationToken);
-        return stored;
+        return (serving, Predict(models, serving, matrix, slate));
     }
 
     /// <summary>
@@ -328,14 +337,14 @@ public sealed class PredictionService(
         return result;
     }
 
-    private async Task StoreAsync(List<StoredPrediction> predictions, IReadOnlyList<string> modelVersions, DateOnly date, CancellationToken cancellationToken)
+    private async Task StoreAsync(List<StoredPrediction> predictions, IReadOnlyList<string> modelVersions, int? experimentId, DateOnly date, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Predictions.Where(p => p.GameDate == date && modelVersions.Contains(p.ModelVersion)).ExecuteDeleteAsync(ct);
+            await db.Predictions.Where(p => p.GameDate == date && modelVersions.Contains(p.ModelVersion) && p.ExperimentId == experimentId).ExecuteDeleteAsync(ct);
             db.Predictions.AddRange(predictions);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -392,25 +401,25 @@ public sealed class PredictionService(
     }
 
     /// <summary>Which model version serves whom: the production model, or a running experiment's variants.</summary>
-    private sealed record Serving(string? ProductionVersion, Experiments.ExperimentView? Experiment, string ClientKey)
+    public sealed record Serving(string? ProductionVersion, Experiments.ExperimentView? Experiment, string ClientKey)
     {
         public bool IsEmpty => ProductionVersion is null && Experiment is null;
 
         /// <summary>The models a refresh runs: every variant of the experiment (served and shadow), else the production model.</summary>
-        public IReadOnlyList<string> ModelsToRun => Experiment is { } e ? e.Variants.Select(v => v.ModelVersion).ToList() : [ProductionVersion!];
+        internal IReadOnlyList<string> ModelsToRun => Experiment is { } e ? e.Variants.Select(v => v.ModelVersion).ToList() : [ProductionVersion!];
 
         /// <summary>Every version whose rows a read may serve: the variants and, as the fallback, the production model.</summary>
-        public List<string> CandidateVersions => [.. ModelsToRun.Concat(ProductionVersion is null ? [] : [ProductionVersion]).Distinct(StringComparer.Ordinal)];
+        internal List<string> CandidateVersions => [.. ModelsToRun.Concat(ProductionVersion is null ? [] : [ProductionVersion]).Distinct(StringComparer.Ordinal)];
 
         /// <summary>Part of every cache key: two callers with the same key are served the same rows.</summary>
-        public string CacheKey => Experiment switch
+        internal string CacheKey => Experiment switch
         {
             null => $"p={ProductionVersion}",
             { Unit: ExperimentUnit.Client } e => $"p={ProductionVersion};e={e.Id};v={VersionFor(0)}",
             var e => $"p={ProductionVersion};e={e.Id};v=player",
         };
 
-        public string? VersionFor(int playerId) => Experiment is { } e
+        internal string? VersionFor(int playerId) => Experiment is { } e
             ? Experiments.ExperimentService.Assign(e.Id, UnitKey(e, playerId), e.Variants).ModelVersion
             : ProductionVersion;
 
@@ -418,9 +427,9 @@ public sealed class PredictionService(
         /// At refresh, a player unit's row is served exactly when it is that player's variant; a client unit's rows
         /// become served when some client first reads them (the refreshing client's at once).
         /// </summary>
-        public bool IsServedAtRefresh(string version, int playerId) => VersionFor(playerId) == version;
+        internal bool IsServedAtRefresh(string version, int playerId) => VersionFor(playerId) == version;
 
-        public List<PredictionView> SelectServed(IEnumerable<PredictionView> rows)
+        internal List<PredictionView> SelectServed(IEnumerable<PredictionView> rows)
         {
             var chosen = new Dictionary<(string GameId, int PlayerId), int>();
             var result = new List<PredictionView>();
@@ -450,7 +459,10 @@ public sealed class PredictionService(
         private string UnitKey(Experiments.ExperimentView experiment, int playerId) =>
             experiment.Unit == ExperimentUnit.Player ? playerId.ToString(CultureInfo.InvariantCulture) : ClientKey;
 
-        /// <summary>0: the unit's variant made under this experiment; 1: the production model's; otherwise not served.</summary>
+        /// <summary>
+        /// 0: the unit's variant made under this experiment; 1: the production model's made outside experiments;
+        /// 2: the production model's made under an experiment; otherwise not served.
+        /// </summary>
         private int Rank(PredictionView row)
         {
             if (Experiment is { } e && row.ExperimentId == e.Id && row.ModelVersion == VersionFor(row.PlayerId))
@@ -458,7 +470,7 @@ public sealed class PredictionService(
                 return 0;
             }
 
-            return row.ModelVersion == ProductionVersion ? 1 : int.MaxValue;
+            return row.ModelVersion != ProductionVersion ? int.MaxValue : row.ExperimentId is null ? 1 : 2;
         }
     }
 }

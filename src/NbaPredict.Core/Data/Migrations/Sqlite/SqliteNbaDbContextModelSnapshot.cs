@@ -599,9 +599,9 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.HasIndex("PlayerId", "GameDate")
                         .HasDatabaseName("ix_predictions_player_id_game_date");
 
-                    b.HasIndex("GameId", "PlayerId", "ModelVersion")
+                    b.HasIndex("GameId", "PlayerId", "ModelVersion", "ExperimentId")
                         .IsUnique()
-                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version");
+                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version_experiment_id");
 
                     b.ToTable("predictions", (string)null);
                 });

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace NbaPredict.Core.Data.Migrations.Sqlite
+namespace NbaPredict.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Issue5Serving : Migration
@@ -11,29 +11,33 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_predictions_game_id_player_id_model_version",
+                table: "predictions");
+
             migrationBuilder.AddColumn<int>(
                 name: "experiment_id",
                 table: "predictions",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "served",
                 table: "predictions",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: true);
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "concluded_at",
                 table: "experiments",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "winner_model_version",
                 table: "experiments",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
@@ -41,6 +45,12 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                 name: "ix_predictions_experiment_id",
                 table: "predictions",
                 column: "experiment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_predictions_game_id_player_id_model_version_experiment_id",
+                table: "predictions",
+                columns: new[] { "game_id", "player_id", "model_version", "experiment_id" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -50,6 +60,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                 name: "ix_predictions_experiment_id",
                 table: "predictions");
 
+            migrationBuilder.DropIndex(
+                name: "ix_predictions_game_id_player_id_model_version_experiment_id",
+                table: "predictions");
+
             migrationBuilder.DropColumn(
                 name: "experiment_id",
                 table: "predictions");
@@ -65,6 +79,12 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "winner_model_version",
                 table: "experiments");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_predictions_game_id_player_id_model_version",
+                table: "predictions",
+                columns: new[] { "game_id", "player_id", "model_version" },
+                unique: true);
         }
     }
 }

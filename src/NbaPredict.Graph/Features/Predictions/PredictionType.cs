@@ -56,6 +56,8 @@ public sealed class PredictionType : ObjectGraphType<PredictionView>
         Field("modelVersion", p => p.ModelVersion);
         Field("featureSchemaVersion", p => p.FeatureSchemaVersion);
         Field("inputsHash", p => p.InputsHash).Description("SHA-256 of the feature vector the model saw.");
+        Field("experimentId", p => p.ExperimentId, nullable: true).Description("The experiment this prediction was made under (its variant is modelVersion), or null.");
+        Field("served", p => p.Served).Description("False for an experiment's shadow prediction: another variant's line kept only for the paired comparison.");
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt.UtcDateTime);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
         Field<PlayerGameType>("actual")

@@ -73,6 +73,15 @@ public abstract class ExperimentTests(Provider provider) : IAsyncLifetime
         var variants = new[] { new ExperimentVariant(first.Version, 50), new ExperimentVariant(second.Version, 50) };
         Assert.All(served, s => Assert.Equal(ExperimentService.Assign(id, s.Key.Player.ToString(System.Globalization.CultureInfo.InvariantCulture), variants).ModelVersion, s.Value));
         Assert.Equal(2, served.Values.Distinct().Count());
+        foreach (var ((game, player), version) in served.Take(6))
+        {
+            var single = NbaApp.Data(await app.QueryAsync(
+                "query($g: ID, $p: Int) { predictions(gameId: $g, playerNbaId: $p) { nodes { modelVersion served experimentId } } }", new { g = game, p = player }))["predictions"]!["nodes"]!.AsArray();
+            var only = Assert.Single(single)!;
+            Assert.Equal(version, (string)only["modelVersion"]!);
+            Assert.True((bool)only["served"]!);
+            Assert.Equal(id, (int)only["experimentId"]!);
+        }
 
         // Each player-game has one row per variant, exactly one of them served.
         var rows = await QueryDbAsync(db => db.Predictions.Where(p => p.ExperimentId == id).ToListAsync());

@@ -33,7 +33,7 @@ public sealed class PredictionService(
     public const int RosterLookbackGames = 3;
 
     /// <summary>How far back the one roster query looks for a team's recent games (teams with fewer games look further).</summary>
-    public const int RosterWindowDays = 30;
+    public const int RosterWindowDays = 14;
 
     private const int ListLimit = 5_000;
 
@@ -371,6 +371,21 @@ public sealed class PredictionService(
     {
         await using var db = contexts.CreateDbContext();
         var versions = serving.CandidateVersions;
+        if (gameIds is [var onlyGame] && playerId is { } onlyPlayer && date is null)
+        {
+            // The single-prediction read: a handful of rows by the unique index, through a precompiled query.
+            var candidates = new List<PredictionView>();
+            await foreach (var row in PlayerGameRows(db, onlyGame, onlyPlayer).WithCancellation(cancellationToken))
+            {
+                if (versions.Contains(row.ModelVersion))
+                {
+                    candidates.Add(PredictionView.From(row));
+                }
+            }
+
+            return await MarkFirstServedAsync(db, serving.SelectServed(candidates), cancellationToken);
+        }
+
         var query = db.Predictions.AsNoTracking().Where(p => versions.Contains(p.ModelVersion));
         if (date is { } day)
         {
@@ -389,15 +404,24 @@ public sealed class PredictionService(
 
         var rows = await query.OrderByDescending(p => p.GameDate).ThenBy(p => p.GameId).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
             .Take(ListLimit * versions.Count).ToListAsync(cancellationToken);
-        var served = serving.SelectServed(rows.Select(PredictionView.From));
+        var served = await MarkFirstServedAsync(db, serving.SelectServed(rows.Select(PredictionView.From)), cancellationToken);
+        return served.Count > ListLimit ? served.Take(ListLimit).ToList() : served;
+    }
+
+    private static readonly Func<NbaDbContext, string, int, IAsyncEnumerable<StoredPrediction>> PlayerGameRows =
+        EF.CompileAsyncQuery((NbaDbContext db, string gameId, int playerId) => db.Predictions.AsNoTracking().Where(p => p.GameId == gameId && p.PlayerId == playerId));
+
+    /// <summary>Client experiments: shadow rows a client is now served become served rows.</summary>
+    private static async Task<List<PredictionView>> MarkFirstServedAsync(NbaDbContext db, List<PredictionView> served, CancellationToken cancellationToken)
+    {
         var firstServed = served.Where(p => !p.Served && p.ExperimentId is not null).Select(p => p.Id).ToList();
-        if (firstServed.Count > 0)
+        if (firstServed.Count == 0)
         {
-            await db.Predictions.Where(p => firstServed.Contains(p.Id)).ExecuteUpdateAsync(u => u.SetProperty(p => p.Served, true), cancellationToken);
-            served = served.Select(p => firstServed.Contains(p.Id) ? p with { Served = true } : p).ToList();
+            return served;
         }
 
-        return served.Count > ListLimit ? served.Take(ListLimit).ToList() : served;
+        await db.Predictions.Where(p => firstServed.Contains(p.Id)).ExecuteUpdateAsync(u => u.SetProperty(p => p.Served, true), cancellationToken);
+        return served.Select(p => firstServed.Contains(p.Id) ? p with { Served = true } : p).ToList();
     }
 
     /// <summary>Which model version serves whom: the production model, or a running experiment's variants.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,7 +67,9 @@ public sealed class NbaDbContextFactory : IDbContextFactory<NbaDbContext>
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(interceptorList)
                 .Options;
-            create = () => new PostgresNbaDbContext(options);
+            // Pooled: a context per call is the largest cost of a short read (issue #5's uncached prediction).
+            var pool = new PooledDbContextFactory<PostgresNbaDbContext>(options);
+            create = pool.CreateDbContext;
         }
         else
         {
@@ -77,7 +80,8 @@ public sealed class NbaDbContextFactory : IDbContextFactory<NbaDbContext>
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(interceptorList)
                 .Options;
-            create = () => new SqliteNbaDbContext(options);
+            var pool = new PooledDbContextFactory<SqliteNbaDbContext>(options);
+            create = pool.CreateDbContext;
         }
     }
 

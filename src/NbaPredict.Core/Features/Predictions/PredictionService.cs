@@ -373,9 +373,12 @@ public sealed class PredictionService(
         var versions = serving.CandidateVersions;
         if (gameIds is [var onlyGame] && playerId is { } onlyPlayer && date is null)
         {
-            // The single-prediction read: a handful of rows by the unique index, through a precompiled query.
+            // The single-prediction read: the few rows of one player-game by the unique index, through a precompiled
+            // query (one per EF model: a compiled query is bound to the model it first ran with), filtered in memory.
+            var playerGameRows = PlayerGameRows.GetValue(db.Model, static _ => EF.CompileAsyncQuery(
+                (NbaDbContext context, string gameId, int player) => context.Predictions.AsNoTracking().Where(p => p.GameId == gameId && p.PlayerId == player)));
             var candidates = new List<PredictionView>();
-            await foreach (var row in PlayerGameRows(db, onlyGame, onlyPlayer).WithCancellation(cancellationToken))
+            await foreach (var row in playerGameRows(db, onlyGame, onlyPlayer).WithCancellation(cancellationToken))
             {
                 if (versions.Contains(row.ModelVersion))
                 {
@@ -408,8 +411,7 @@ public sealed class PredictionService(
         return served.Count > ListLimit ? served.Take(ListLimit).ToList() : served;
     }
 
-    private static readonly Func<NbaDbContext, string, int, IAsyncEnumerable<StoredPrediction>> PlayerGameRows =
-        EF.CompileAsyncQuery((NbaDbContext db, string gameId, int playerId) => db.Predictions.AsNoTracking().Where(p => p.GameId == gameId && p.PlayerId == playerId));
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<NbaDbContext, string, int, IAsyncEnumerable<StoredPrediction>>> PlayerGameRows = [];
 
     /// <summary>Client experiments: shadow rows a client is now served become served rows.</summary>
     private static async Task<List<PredictionView>> MarkFirstServedAsync(NbaDbContext db, List<PredictionView> served, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ internal static class Program
         string? save = null;
         var dataDir = FindDataDir();
         var test = true;
+        string[] filter = [];
         var o = new TrainingOptions();
         for (var i = 1; i < args.Length; i++)
         {
@@ -21,6 +22,7 @@ internal static class Program
                 case "--data": dataDir = args[++i]; break;
                 case "--save": save = args[++i]; break;
                 case "--no-test": test = false; break;
+                case "--filter": filter = ["--filter", args[++i]]; break;
                 case "--stats": o = o with { Stats = [.. args[++i].Split(',').Select(Enum.Parse<StatKind>)] }; break;
                 case "--members": o = o with { Members = [.. args[++i].Split(',').Select(Enum.Parse<MemberKind>)] }; break;
                 case "--l1-iter": o = o with { L1Iterations = Int(args[++i]) }; break;
@@ -52,11 +54,18 @@ internal static class Program
                 Environment.SetEnvironmentVariable(PredictorBenchmarks.BundleDirVariable, save is null ? null : Path.GetFullPath(save));
                 BenchmarkDotNet.Running.BenchmarkRunner.Run<ExplainBenchmarks>();
                 return 0;
+            case "serving":
+                Environment.SetEnvironmentVariable(PredictorBenchmarks.DataDirVariable, Path.GetFullPath(dataDir));
+                Environment.SetEnvironmentVariable(ServingState.StateDirVariable, Path.GetFullPath(save ?? Path.Combine(Path.GetTempPath(), "nbapredict-serving-bench")));
+                // Import and training happen once, before the in-process benchmarks (their setup has a time limit).
+                ServingState.OpenAsync(Environment.GetEnvironmentVariable(ServingState.StateDirVariable)!, Path.GetFullPath(dataDir)).GetAwaiter().GetResult().Dispose();
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<ServingBenchmarks>(args: filter);
+                return 0;
             case "experiment":
                 ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
                 return 0;
             default:
-                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench|bench-explain [--data dir] [--save bundleDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
+                Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench|bench-explain|serving [--data dir] [--save bundleDir|servingStateDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");
                 return 1;
         }
     }

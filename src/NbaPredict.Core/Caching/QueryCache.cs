@@ -12,7 +12,14 @@ public sealed class DataVersion
 
     public long Current => Interlocked.Read(ref current);
 
-    public void Bump() => Interlocked.Increment(ref current);
+    /// <summary>Raised after every bump, for caches that are not keyed by the version (tags are removed instead).</summary>
+    public event Action? Bumped;
+
+    public void Bump()
+    {
+        Interlocked.Increment(ref current);
+        Bumped?.Invoke();
+    }
 }
 
 /// <summary>

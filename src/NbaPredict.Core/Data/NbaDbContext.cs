@@ -126,9 +126,11 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             prediction.Property(p => p.ModelVersion).HasMaxLength(64);
             prediction.Property(p => p.FeatureSchemaVersion).HasMaxLength(64);
             prediction.Property(p => p.InputsHash).HasMaxLength(64);
-            prediction.HasIndex(p => new { p.GameId, p.PlayerId, p.ModelVersion }).IsUnique();
+            // An experiment keeps its own rows: a later experiment over the same versions never overwrites them.
+            prediction.HasIndex(p => new { p.GameId, p.PlayerId, p.ModelVersion, p.ExperimentId }).IsUnique();
             prediction.HasIndex(p => new { p.GameDate, p.ModelVersion });
             prediction.HasIndex(p => new { p.PlayerId, p.GameDate });
+            prediction.HasIndex(p => p.ExperimentId);
         });
 
         modelBuilder.Entity<Experiment>(experiment =>
@@ -138,6 +140,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
             experiment.Property(e => e.Unit).HasConversion<string>().HasMaxLength(16);
             experiment.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
             experiment.HasIndex(e => new { e.Status, e.Unit });
+            experiment.Property(e => e.WinnerModelVersion).HasMaxLength(64);
         });
 
         modelBuilder.Entity<DriftReport>(report =>

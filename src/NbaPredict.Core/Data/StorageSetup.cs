@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NbaPredict.Core.Events;
+using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Import;
 
 namespace NbaPredict.Core.Data;
@@ -45,6 +47,7 @@ public static class StorageSetup
         services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();
         Features.Security.SecurityModel.AddNbaSecurityStorage(services);
+        services.AddNbaServing();
         return services;
     }
 }
@@ -65,7 +68,9 @@ public sealed class NbaDbContextFactory : IDbContextFactory<NbaDbContext>
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(interceptorList)
                 .Options;
-            create = () => new PostgresNbaDbContext(options);
+            // Pooled: a context per call is the largest cost of a short read (issue #5's uncached prediction).
+            var pool = new PooledDbContextFactory<PostgresNbaDbContext>(options);
+            create = pool.CreateDbContext;
         }
         else
         {
@@ -76,7 +81,8 @@ public sealed class NbaDbContextFactory : IDbContextFactory<NbaDbContext>
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(interceptorList)
                 .Options;
-            create = () => new SqliteNbaDbContext(options);
+            var pool = new PooledDbContextFactory<SqliteNbaDbContext>(options);
+            create = pool.CreateDbContext;
         }
     }
 

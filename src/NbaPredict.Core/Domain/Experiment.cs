@@ -28,4 +28,9 @@ public sealed class Experiment
 
     /// <summary>The variants as JSON: <c>[{"modelVersion":"m…","weight":50}, …]</c>.</summary>
     public required string VariantsJson { get; set; }
+
+    public DateTimeOffset? ConcludedAt { get; set; }
+
+    /// <summary>The model version declared the winner when the experiment was concluded (null: no winner).</summary>
+    public string? WinnerModelVersion { get; set; }
 }

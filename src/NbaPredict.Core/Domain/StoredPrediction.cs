@@ -23,4 +23,13 @@ public sealed class StoredPrediction
 
     /// <summary>The eight stats with 80% and 95% intervals, as JSON (see <c>PredictionStats</c>).</summary>
     public required string StatsJson { get; set; }
+
+    /// <summary>The running experiment this prediction was made under, if any.</summary>
+    public int? ExperimentId { get; set; }
+
+    /// <summary>
+    /// True when this row is (or was) the answer a caller got; false for a shadow row: another experiment variant's
+    /// prediction of the same player-game, stored only so variants can be compared on paired errors.
+    /// </summary>
+    public bool Served { get; set; } = true;
 }

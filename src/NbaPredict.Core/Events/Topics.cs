@@ -7,6 +7,7 @@ public static class Topics
 {
     public const string Predictions = "predictions";
     public const string ModelPromoted = "models.promoted";
+    public const string ExperimentChanged = "experiments.changed";
 
     public static string PredictionsForGame(string gameId) => "predictions.game." + gameId;
 

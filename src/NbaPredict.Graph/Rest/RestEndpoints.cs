@@ -32,7 +32,7 @@ public static class RestEndpoints
         MapTeams(api.MapGroup("/teams").WithTags("Teams"));
         MapGames(api.MapGroup("/games").WithTags("Games"));
         MapPredictions(api.MapGroup("/predictions").WithTags("Predictions").WithMetadata(new RequiredScope(Scopes.PredictionsRead)).ProducesProblem(StatusCodes.Status409Conflict));
-        MapExperiments(api.MapGroup("/experiments").WithTags("Experiments").WithMetadata(new RequiredScope(Scopes.ExperimentsWrite)));
+        MapExperiments(api.MapGroup("/experiments").WithTags("Experiments").WithMetadata(new RequiredScope(Scopes.PredictionsRead)));
         MapModels(api.MapGroup("/models").WithTags("Models").WithMetadata(new RequiredScope(Scopes.PredictionsRead)));
         MapInsights(api.MapGroup("").WithTags("Insights"));
         return endpoints;

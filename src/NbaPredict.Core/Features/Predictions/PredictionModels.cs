@@ -7,7 +7,8 @@ namespace NbaPredict.Core.Features.Predictions;
 /// <summary>One predicted stat with its central 80% and 95% intervals.</summary>
 public sealed record PredictedStat(string Stat, double Value, double Lower80, double Upper80, double Lower95, double Upper95);
 
-/// <summary>A stored prediction as callers see it.</summary>
+/// <summary>A stored prediction as callers see it. Immutable, so the in-memory cache hands out the instance itself.</summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record PredictionView(
     long Id,
     string GameId,
@@ -20,12 +21,18 @@ public sealed record PredictionView(
     string FeatureSchemaVersion,
     string InputsHash,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<PredictedStat> Stats)
+    IReadOnlyList<PredictedStat> Stats,
+    int? ExperimentId = null,
+    bool Served = true)
 {
     public static PredictionView From(StoredPrediction p) => new(
         p.Id, p.GameId, p.PlayerId, p.TeamId, p.OpponentTeamId, p.Home, p.GameDate, p.ModelVersion, p.FeatureSchemaVersion, p.InputsHash, p.CreatedAt,
-        PredictionStats.Parse(p.StatsJson));
+        PredictionStats.Parse(p.StatsJson), p.ExperimentId, p.Served);
 }
+
+/// <summary>A cached answer: a list of predictions, immutable so in-memory cache hits need no copy.</summary>
+[System.ComponentModel.ImmutableObject(true)]
+public sealed record PredictionList(IReadOnlyList<PredictionView> Items);
 
 /// <summary>A hypothetical line (no stored game): who, against whom, where, when, and the predicted stats.</summary>
 public sealed record WhatIfPrediction(int PlayerId, int TeamId, int OpponentTeamId, bool Home, DateOnly Date, string ModelVersion, IReadOnlyList<PredictedStat> Stats);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
@@ -13,12 +14,17 @@ public readonly record struct SlateEntry(string GameId, int PlayerId, int TeamId
 
 /// <summary>
 /// The one place predictions are made and stored. Every caller (GraphQL, REST, workers) goes through it, so
-/// every served prediction records its model version, feature schema, inputs hash and time.
+/// every served prediction records its model version, feature schema, inputs hash and time. While an experiment
+/// runs, each unit (player or partner client) is served its variant's model, and the other variants' predictions of
+/// the same player-games are stored beside it as shadow rows, so the variants can be compared on paired errors.
 /// </summary>
 public sealed class PredictionService(
     IDbContextFactory<NbaDbContext> contexts,
     HistoryLoader history,
     ProductionModel production,
+    ModelBundleCache bundles,
+    Experiments.RunningExperiments experiments,
+    PredictionCache cache,
     LiveFeatureStore live,
     Events.IEventBus events,
     TimeProvider time)
@@ -26,31 +32,58 @@ public sealed class PredictionService(
     /// <summary>How many of a team's recent games define its expected roster for a game not yet played.</summary>
     public const int RosterLookbackGames = 3;
 
+    /// <summary>How far back the one roster query looks for a team's recent games (teams with fewer games look further).</summary>
+    public const int RosterWindowDays = 14;
+
+    private const int ListLimit = 5_000;
+
+    public Task<IReadOnlyList<PredictionView>> RefreshAsync(DateOnly date, CancellationToken cancellationToken = default) =>
+        RefreshAsync(date, null, cancellationToken);
+
     /// <summary>
-    /// Predicts every expected player-game on <paramref name="date"/> with the production model, from history
-    /// strictly before that date, and stores the predictions (replacing earlier ones of the same model).
+    /// Predicts every expected player-game on <paramref name="date"/> with the serving model(s), from history
+    /// strictly before that date, in one vectorized call per model, and stores the predictions (replacing earlier
+    /// ones of the same models). Answers the predictions served to <paramref name="clientId"/>.
     /// </summary>
-    public async Task<IReadOnlyList<PredictionView>> RefreshAsync(DateOnly date, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PredictionView>> RefreshAsync(DateOnly date, string? clientId, CancellationToken cancellationToken = default)
     {
-        var model = await production.GetAsync(cancellationToken)
-            ?? throw new DomainException("NO_MODEL_YET", "no production model yet: predictions appear once the first model is trained and promoted");
+        var (serving, predictions) = await ComputeDateAsync(date, clientId, cancellationToken);
+        await StoreAsync(predictions, serving.ModelsToRun, serving.Experiment?.Id, date, cancellationToken);
+        await cache.InvalidateAsync(cancellationToken);
+        // The saved entities carry their ids, so the answer needs no second read (and cannot pick up a model
+        // promoted in the meantime); same order as ListAsync.
+        var stored = serving.SelectServed(predictions.Select(PredictionView.From)
+            .OrderBy(p => p.GameId, StringComparer.Ordinal).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId));
+        await PublishAsync(stored, cancellationToken);
+        return stored;
+    }
+
+    /// <summary>
+    /// Every expected player-game of a date predicted by every serving model, not yet stored: the slate (one query),
+    /// its feature rows, then one vectorized batch call per model.
+    /// </summary>
+    public async Task<(Serving Serving, List<StoredPrediction> Predictions)> ComputeDateAsync(DateOnly date, string? clientId, CancellationToken cancellationToken = default)
+    {
+        var serving = await ResolveAsync(clientId, cancellationToken);
+        if (serving.IsEmpty)
+        {
+            throw NoModelYet();
+        }
+
+        var models = new List<LoadedModel>();
+        foreach (var version in serving.ModelsToRun)
+        {
+            models.Add(await bundles.GetAsync(version, cancellationToken));
+        }
+
         var slate = await GetSlateAsync(date, cancellationToken);
         if (slate.Count == 0)
         {
             throw new DomainException("NO_GAMES", $"there are no games on {date:yyyy-MM-dd}");
         }
 
-        var prior = await history.LoadAsync(before: date, cancellationToken);
-        var (store, _) = await Task.Run(() => FeatureStore.BuildHistorical(prior), cancellationToken);
-        var predictions = Predict(model, store, slate);
-        await StoreAsync(predictions, model.Version.Version, date, cancellationToken);
-        // The saved entities carry their ids, so the answer needs no second read (and cannot pick up a model
-        // promoted in the meantime); same order as ListAsync.
-        var stored = predictions.Select(PredictionView.From)
-            .OrderBy(p => p.GameId, StringComparer.Ordinal).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
-            .ToList();
-        await PublishAsync(stored, cancellationToken);
-        return stored;
+        var matrix = await FeaturizeAsync(date, slate, cancellationToken);
+        return (serving, Predict(models, serving, matrix, slate));
     }
 
     /// <summary>
@@ -59,8 +92,7 @@ public sealed class PredictionService(
     /// </summary>
     public async Task<WhatIfPrediction> PredictWhatIfAsync(int playerId, string opponentCode, bool home, DateOnly date, CancellationToken cancellationToken = default)
     {
-        var model = await production.GetAsync(cancellationToken)
-            ?? throw new DomainException("NO_MODEL_YET", "no production model yet: predictions appear once the first model is trained and promoted");
+        var model = await production.GetAsync(cancellationToken) ?? throw NoModelYet();
         var opponent = NbaTeams.FindByCode(opponentCode.Trim())
             ?? throw new DomainException("UNKNOWN_TEAM", $"opponent '{opponentCode}' is not an NBA team abbreviation such as BOS or GSW");
         await using var db = contexts.CreateDbContext();
@@ -105,75 +137,68 @@ public sealed class PredictionService(
         return new WhatIfPrediction(playerId, teamId, opponent.Id, home, date, model.Version.Version, PredictionStats.Parse(PredictionStats.Serialize(stats)));
     }
 
-    /// <summary>Stored predictions of the production model (or, before one exists, none) matching the filters.</summary>
-    public async Task<IReadOnlyList<PredictionView>> ListAsync(DateOnly? date, string? gameId, int? playerId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PredictionView>> ListAsync(DateOnly? date, string? gameId, int? playerId, CancellationToken cancellationToken = default) =>
+        ListAsync(date, gameId, playerId, null, cancellationToken);
+
+    /// <summary>
+    /// The stored predictions served to <paramref name="clientId"/> matching the filters: the production model's, or
+    /// while an experiment runs, each unit's variant (falling back to the production model's for player-games the
+    /// experiment has not predicted). Cached; none before any model exists.
+    /// </summary>
+    public async Task<IReadOnlyList<PredictionView>> ListAsync(DateOnly? date, string? gameId, int? playerId, string? clientId, CancellationToken cancellationToken = default)
     {
-        var model = await production.GetAsync(cancellationToken);
-        if (model is null)
+        var serving = await ResolveAsync(clientId, cancellationToken);
+        if (serving.IsEmpty)
         {
             return [];
         }
 
-        await using var db = contexts.CreateDbContext();
-        var version = model.Version.Version;
-        var query = db.Predictions.AsNoTracking().Where(p => p.ModelVersion == version);
-        if (date is { } day)
-        {
-            query = query.Where(p => p.GameDate == day);
-        }
-
-        if (gameId is not null)
-        {
-            query = query.Where(p => p.GameId == gameId);
-        }
-
-        if (playerId is { } player)
-        {
-            query = query.Where(p => p.PlayerId == player);
-        }
-
-        var rows = await query.OrderByDescending(p => p.GameDate).ThenBy(p => p.GameId).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
-            .Take(5_000).ToListAsync(cancellationToken);
-        return rows.Select(PredictionView.From).ToList();
+        var key = string.Create(CultureInfo.InvariantCulture, $"predictions:{serving.CacheKey}:{date:yyyy-MM-dd}:{gameId}:{playerId}");
+        var list = await cache.GetOrCreateAsync(
+            "predictions",
+            key,
+            (Service: this, Serving: serving, Date: date, GameId: gameId, PlayerId: playerId),
+            static async (s, ct) => new PredictionList(await s.Service.LoadServedAsync(s.Serving, s.Date, s.GameId is null ? null : [s.GameId], s.PlayerId, ct)),
+            cancellationToken);
+        return list.Items;
     }
 
     /// <summary>
-    /// Predictions for a date, computing and storing them first when the production model has none for it yet.
+    /// Predictions for a date, computing and storing them first when the serving model(s) have none for it yet.
     /// </summary>
-    public async Task<IReadOnlyList<PredictionView>> GetOrRefreshAsync(DateOnly date, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PredictionView>> GetOrRefreshAsync(DateOnly date, CancellationToken cancellationToken = default) =>
+        GetOrRefreshAsync(date, null, cancellationToken);
+
+    public async Task<IReadOnlyList<PredictionView>> GetOrRefreshAsync(DateOnly date, string? clientId, CancellationToken cancellationToken = default)
     {
-        var stored = await ListAsync(date, null, null, cancellationToken);
-        if (stored.Count > 0 || production.Current is null)
+        var stored = await ListAsync(date, null, null, clientId, cancellationToken);
+        var serving = await ResolveAsync(clientId, cancellationToken);
+        var complete = serving.Experiment is { } experiment ? stored.Any(p => p.ExperimentId == experiment.Id) : stored.Count > 0;
+        if (complete || serving.IsEmpty)
         {
             return stored;
         }
 
         try
         {
-            return await RefreshAsync(date, cancellationToken);
+            return await RefreshAsync(date, clientId, cancellationToken);
         }
         catch (DomainException ex) when (ex.Code == "NO_GAMES")
         {
-            return [];
+            return stored;
         }
     }
 
-    /// <summary>Stored predictions of the production model for several games at once (for DataLoaders).</summary>
-    public async Task<ILookup<string, PredictionView>> GetByGamesAsync(IReadOnlyList<string> gameIds, CancellationToken cancellationToken = default)
-    {
-        var model = await production.GetAsync(cancellationToken);
-        if (model is null)
-        {
-            return Array.Empty<PredictionView>().ToLookup(p => p.GameId, StringComparer.Ordinal);
-        }
+    public Task<ILookup<string, PredictionView>> GetByGamesAsync(IReadOnlyList<string> gameIds, CancellationToken cancellationToken = default) =>
+        GetByGamesAsync(gameIds, null, cancellationToken);
 
-        await using var db = contexts.CreateDbContext();
-        var version = model.Version.Version;
-        var rows = await db.Predictions.AsNoTracking()
-            .Where(p => p.ModelVersion == version && gameIds.Contains(p.GameId))
-            .OrderBy(p => p.GameId).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
-            .ToListAsync(cancellationToken);
-        return rows.Select(PredictionView.From).ToLookup(p => p.GameId, StringComparer.Ordinal);
+    /// <summary>Stored predictions served to <paramref name="clientId"/> for several games at once (for DataLoaders).</summary>
+    public async Task<ILookup<string, PredictionView>> GetByGamesAsync(IReadOnlyList<string> gameIds, string? clientId, CancellationToken cancellationToken = default)
+    {
+        var serving = await ResolveAsync(clientId, cancellationToken);
+        var rows = serving.IsEmpty ? [] : await LoadServedAsync(serving, null, gameIds, null, cancellationToken);
+        return rows.OrderBy(p => p.GameId, StringComparer.Ordinal).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
+            .ToLookup(p => p.GameId, StringComparer.Ordinal);
     }
 
     public async Task<IDictionary<long, PredictionView>> GetManyAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
@@ -198,17 +223,30 @@ public sealed class PredictionService(
             .ToListAsync(cancellationToken);
         var slate = new List<SlateEntry>(played);
         var playedGames = played.Select(p => p.GameId).ToHashSet(StringComparer.Ordinal);
-        foreach (var game in games.Where(g => !playedGames.Contains(g.Id)))
+        var upcoming = games.Where(g => !playedGames.Contains(g.Id)).ToList();
+        if (upcoming.Count == 0)
+        {
+            return slate;
+        }
+
+        // Every team of the unplayed games at once: the players who played in the team's last few games before the date.
+        var teams = upcoming.SelectMany(g => new[] { g.HomeTeamId, g.AwayTeamId }).Distinct().ToList();
+        var rosters = await RecentRostersAsync(db, teams, date, date.AddDays(-RosterWindowDays), cancellationToken);
+        var shortTeams = teams.Where(t => rosters.GetValueOrDefault(t) is not { Games: RosterLookbackGames }).ToList();
+        if (shortTeams.Count > 0)
+        {
+            // Rare (a season's first games): teams without enough games in the window look back without a limit.
+            foreach (var (team, roster) in await RecentRostersAsync(db, shortTeams, date, null, cancellationToken))
+            {
+                rosters[team] = roster;
+            }
+        }
+
+        foreach (var game in upcoming)
         {
             foreach (var (team, opponent, home) in new[] { (game.HomeTeamId, game.AwayTeamId, true), (game.AwayTeamId, game.HomeTeamId, false) })
             {
-                var recentGames = await db.PlayerGames.AsNoTracking()
-                    .Where(pg => pg.TeamId == team && pg.GameDate < date)
-                    .Select(pg => pg.GameId).Distinct().OrderByDescending(id => id).Take(RosterLookbackGames)
-                    .ToListAsync(cancellationToken);
-                var roster = await db.PlayerGames.AsNoTracking()
-                    .Where(pg => recentGames.Contains(pg.GameId) && pg.TeamId == team && pg.Minutes > 0)
-                    .Select(pg => pg.PlayerId).Distinct().ToListAsync(cancellationToken);
+                var roster = rosters.TryGetValue(team, out var found) ? found.Players : [];
                 slate.AddRange(roster.Select(player => new SlateEntry(game.Id, player, team, opponent, home, date)));
             }
         }
@@ -242,50 +280,247 @@ public sealed class PredictionService(
         Telemetry.NbaTelemetry.PredictionsMade.Add(rows, tag);
     }
 
-    private List<StoredPrediction> Predict(LoadedModel model, FeatureStore store, IReadOnlyList<SlateEntry> slate)
+    /// <summary>Each team's players (minutes &gt; 0) in its last <see cref="RosterLookbackGames"/> games before the date, in one query.</summary>
+    private static async Task<Dictionary<int, (int Games, List<int> Players)>> RecentRostersAsync(
+        NbaDbContext db, List<int> teams, DateOnly date, DateOnly? since, CancellationToken cancellationToken)
     {
-        using var activity = StartInference("predict slate", model, slate.Count);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var now = time.GetUtcNow();
-        var features = new float[FeatureSchema.Count];
-        var stats = new StatPrediction[model.Bundle.Stats.Count];
-        var result = new List<StoredPrediction>(slate.Count);
-        foreach (var entry in slate)
+        var query = db.PlayerGames.AsNoTracking().Where(pg => teams.Contains(pg.TeamId) && pg.GameDate < date && pg.Minutes > 0);
+        if (since is { } from)
         {
-            var query = new PlayerGameQuery(entry.PlayerId, NbaTeams.CodeOf(entry.TeamId), NbaTeams.CodeOf(entry.OpponentTeamId), entry.Home, entry.Date);
-            store.Featurize(query, features);
-            model.Bundle.Predict(features, stats);
-            result.Add(new StoredPrediction
-            {
-                GameId = entry.GameId,
-                PlayerId = entry.PlayerId,
-                TeamId = entry.TeamId,
-                OpponentTeamId = entry.OpponentTeamId,
-                Home = entry.Home,
-                GameDate = entry.Date,
-                ModelVersion = model.Version.Version,
-                FeatureSchemaVersion = model.Version.FeatureSchemaVersion,
-                InputsHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(features.AsSpan()))),
-                CreatedAt = now,
-                StatsJson = PredictionStats.Serialize(stats),
-            });
+            query = query.Where(pg => pg.GameDate >= from);
         }
 
-        RecordInference("slate", started, slate.Count);
+        var recent = await query.Select(pg => new { pg.TeamId, pg.GameId, pg.PlayerId }).ToListAsync(cancellationToken);
+        return recent.GroupBy(r => r.TeamId).ToDictionary(
+            t => t.Key,
+            t =>
+            {
+                var lastGames = t.Select(r => r.GameId).Distinct(StringComparer.Ordinal).OrderByDescending(id => id, StringComparer.Ordinal)
+                    .Take(RosterLookbackGames).ToHashSet(StringComparer.Ordinal);
+                return (lastGames.Count, t.Where(r => lastGames.Contains(r.GameId)).Select(r => r.PlayerId).Distinct().Order().ToList());
+            });
+    }
+
+    private static DomainException NoModelYet() =>
+        new("NO_MODEL_YET", "no production model yet: predictions appear once the first model is trained and promoted");
+
+    /// <summary>The feature rows of a slate: from the live store for dates after the last stored game, else from the history before the date.</summary>
+    private async Task<FeatureMatrix> FeaturizeAsync(DateOnly date, IReadOnlyList<SlateEntry> slate, CancellationToken cancellationToken)
+    {
+        var queries = slate.Select(e => new PlayerGameQuery(e.PlayerId, NbaTeams.CodeOf(e.TeamId), NbaTeams.CodeOf(e.OpponentTeamId), e.Home, e.Date)).ToList();
+        var matrix = await live.UseAsync(date, store => store.FeaturizeSlate(queries), cancellationToken);
+        if (matrix is not null)
+        {
+            return matrix;
+        }
+
+        var prior = await history.LoadAsync(before: date, cancellationToken);
+        return await Task.Run(() => FeatureStore.BuildHistorical(prior).Store.FeaturizeSlate(queries), cancellationToken);
+    }
+
+    private List<StoredPrediction> Predict(List<LoadedModel> models, Serving serving, FeatureMatrix matrix, IReadOnlyList<SlateEntry> slate)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var hashes = new string[slate.Count];
+        for (var i = 0; i < slate.Count; i++)
+        {
+            hashes[i] = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(matrix.Row(i))));
+        }
+
+        var result = new List<StoredPrediction>(slate.Count * models.Count);
+        foreach (var model in models)
+        {
+            using var activity = StartInference("predict slate", model, slate.Count);
+            var all = model.Bundle.PredictBatch(matrix);
+            var k = model.Bundle.Stats.Count;
+            var version = model.Version.Version;
+            for (var i = 0; i < slate.Count; i++)
+            {
+                var entry = slate[i];
+                result.Add(new StoredPrediction
+                {
+                    GameId = entry.GameId,
+                    PlayerId = entry.PlayerId,
+                    TeamId = entry.TeamId,
+                    OpponentTeamId = entry.OpponentTeamId,
+                    Home = entry.Home,
+                    GameDate = entry.Date,
+                    ModelVersion = version,
+                    FeatureSchemaVersion = model.Version.FeatureSchemaVersion,
+                    InputsHash = hashes[i],
+                    CreatedAt = now,
+                    StatsJson = PredictionStats.Serialize(all.AsSpan(i * k, k)),
+                    ExperimentId = serving.Experiment?.Id,
+                    Served = serving.IsServedAtRefresh(version, entry.PlayerId),
+                });
+            }
+        }
+
+        RecordInference("slate", started, result.Count);
         return result;
     }
 
-    private async Task StoreAsync(List<StoredPrediction> predictions, string modelVersion, DateOnly date, CancellationToken cancellationToken)
+    private async Task StoreAsync(List<StoredPrediction> predictions, IReadOnlyList<string> modelVersions, int? experimentId, DateOnly date, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Predictions.Where(p => p.GameDate == date && p.ModelVersion == modelVersion).ExecuteDeleteAsync(ct);
+            await db.Predictions.Where(p => p.GameDate == date && modelVersions.Contains(p.ModelVersion) && p.ExperimentId == experimentId).ExecuteDeleteAsync(ct);
             db.Predictions.AddRange(predictions);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
+    }
+
+    private async ValueTask<Serving> ResolveAsync(string? clientId, CancellationToken cancellationToken)
+    {
+        var model = await production.GetAsync(cancellationToken);
+        var running = await experiments.GetAsync(cancellationToken);
+        // Only one experiment per unit kind may run; if both kinds run, the older one decides.
+        return new Serving(model?.Version.Version, running.Count > 0 ? running[0] : null, string.IsNullOrWhiteSpace(clientId) ? AnonymousClient : clientId);
+    }
+
+    /// <summary>The unit key of callers without an authenticated client id.</summary>
+    public const string AnonymousClient = "anonymous";
+
+    /// <summary>
+    /// The served rows matching the filters, one per player-game: read in one query over every model version that
+    /// may serve, then reduced in memory to each unit's variant. For client experiments, rows first served to a
+    /// client are marked served.
+    /// </summary>
+    private async Task<IReadOnlyList<PredictionView>> LoadServedAsync(Serving serving, DateOnly? date, IReadOnlyList<string>? gameIds, int? playerId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var versions = serving.CandidateVersions;
+        if (gameIds is [var onlyGame] && playerId is { } onlyPlayer && date is null)
+        {
+            // The single-prediction read: the few rows of one player-game by the unique index, through a precompiled
+            // query (one per EF model: a compiled query is bound to the model it first ran with), filtered in memory.
+            var playerGameRows = PlayerGameRows.GetValue(db.Model, static _ => EF.CompileAsyncQuery(
+                (NbaDbContext context, string gameId, int player) => context.Predictions.AsNoTracking().Where(p => p.GameId == gameId && p.PlayerId == player)));
+            var candidates = new List<PredictionView>();
+            await foreach (var row in playerGameRows(db, onlyGame, onlyPlayer).WithCancellation(cancellationToken))
+            {
+                if (versions.Contains(row.ModelVersion))
+                {
+                    candidates.Add(PredictionView.From(row));
+                }
+            }
+
+            return await MarkFirstServedAsync(db, serving.SelectServed(candidates), cancellationToken);
+        }
+
+        var query = db.Predictions.AsNoTracking().Where(p => versions.Contains(p.ModelVersion));
+        if (date is { } day)
+        {
+            query = query.Where(p => p.GameDate == day);
+        }
+
+        if (gameIds is not null)
+        {
+            query = gameIds.Count == 1 ? query.Where(p => p.GameId == gameIds[0]) : query.Where(p => gameIds.Contains(p.GameId));
+        }
+
+        if (playerId is { } player)
+        {
+            query = query.Where(p => p.PlayerId == player);
+        }
+
+        var rows = await query.OrderByDescending(p => p.GameDate).ThenBy(p => p.GameId).ThenByDescending(p => p.Home).ThenBy(p => p.PlayerId)
+            .Take(ListLimit * versions.Count).ToListAsync(cancellationToken);
+        var served = await MarkFirstServedAsync(db, serving.SelectServed(rows.Select(PredictionView.From)), cancellationToken);
+        return served.Count > ListLimit ? served.Take(ListLimit).ToList() : served;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<NbaDbContext, string, int, IAsyncEnumerable<StoredPrediction>>> PlayerGameRows = [];
+
+    /// <summary>Client experiments: shadow rows a client is now served become served rows.</summary>
+    private static async Task<List<PredictionView>> MarkFirstServedAsync(NbaDbContext db, List<PredictionView> served, CancellationToken cancellationToken)
+    {
+        var firstServed = served.Where(p => !p.Served && p.ExperimentId is not null).Select(p => p.Id).ToList();
+        if (firstServed.Count == 0)
+        {
+            return served;
+        }
+
+        await db.Predictions.Where(p => firstServed.Contains(p.Id)).ExecuteUpdateAsync(u => u.SetProperty(p => p.Served, true), cancellationToken);
+        return served.Select(p => firstServed.Contains(p.Id) ? p with { Served = true } : p).ToList();
+    }
+
+    /// <summary>Which model version serves whom: the production model, or a running experiment's variants.</summary>
+    public sealed record Serving(string? ProductionVersion, Experiments.ExperimentView? Experiment, string ClientKey)
+    {
+        public bool IsEmpty => ProductionVersion is null && Experiment is null;
+
+        /// <summary>The models a refresh runs: every variant of the experiment (served and shadow), else the production model.</summary>
+        internal IReadOnlyList<string> ModelsToRun => Experiment is { } e ? e.Variants.Select(v => v.ModelVersion).ToList() : [ProductionVersion!];
+
+        /// <summary>Every version whose rows a read may serve: the variants and, as the fallback, the production model.</summary>
+        internal List<string> CandidateVersions => [.. ModelsToRun.Concat(ProductionVersion is null ? [] : [ProductionVersion]).Distinct(StringComparer.Ordinal)];
+
+        /// <summary>Part of every cache key: two callers with the same key are served the same rows.</summary>
+        internal string CacheKey => Experiment switch
+        {
+            null => $"p={ProductionVersion}",
+            { Unit: ExperimentUnit.Client } e => $"p={ProductionVersion};e={e.Id};v={VersionFor(0)}",
+            var e => $"p={ProductionVersion};e={e.Id};v=player",
+        };
+
+        internal string? VersionFor(int playerId) => Experiment is { } e
+            ? Experiments.ExperimentService.Assign(e.Id, UnitKey(e, playerId), e.Variants).ModelVersion
+            : ProductionVersion;
+
+        /// <summary>
+        /// At refresh, a player unit's row is served exactly when it is that player's variant; a client unit's rows
+        /// become served when some client first reads them (the refreshing client's at once).
+        /// </summary>
+        internal bool IsServedAtRefresh(string version, int playerId) => VersionFor(playerId) == version;
+
+        internal List<PredictionView> SelectServed(IEnumerable<PredictionView> rows)
+        {
+            var chosen = new Dictionary<(string GameId, int PlayerId), int>();
+            var result = new List<PredictionView>();
+            foreach (var row in rows)
+            {
+                var rank = Rank(row);
+                if (rank == int.MaxValue)
+                {
+                    continue;
+                }
+
+                var key = (row.GameId, row.PlayerId);
+                if (!chosen.TryGetValue(key, out var at))
+                {
+                    chosen[key] = result.Count;
+                    result.Add(row);
+                }
+                else if (rank < Rank(result[at]))
+                {
+                    result[at] = row;
+                }
+            }
+
+            return result;
+        }
+
+        private string UnitKey(Experiments.ExperimentView experiment, int playerId) =>
+            experiment.Unit == ExperimentUnit.Player ? playerId.ToString(CultureInfo.InvariantCulture) : ClientKey;
+
+        /// <summary>
+        /// 0: the unit's variant made under this experiment; 1: the production model's made outside experiments;
+        /// 2: the production model's made under an experiment; otherwise not served.
+        /// </summary>
+        private int Rank(PredictionView row)
+        {
+            if (Experiment is { } e && row.ExperimentId == e.Id && row.ModelVersion == VersionFor(row.PlayerId))
+            {
+                return 0;
+            }
+
+            return row.ModelVersion != ProductionVersion ? int.MaxValue : row.ExperimentId is null ? 1 : 2;
+        }
     }
 }

@@ -34,8 +34,9 @@ public sealed class GameType : ObjectGraphType<Game>
             .Resolve(c =>
             {
                 var service = c.Service<NbaPredict.Core.Features.Predictions.PredictionService>();
+                var client = Predictions.PredictionQueries.ClientId(c);
                 return c.Loaders()
-                    .GetOrAddCollectionBatchLoader<string, NbaPredict.Core.Features.Predictions.PredictionView>("gamePredictions", service.GetByGamesAsync)
+                    .GetOrAddCollectionBatchLoader<string, NbaPredict.Core.Features.Predictions.PredictionView>("gamePredictions", (ids, ct) => service.GetByGamesAsync(ids, client, ct))
                     .LoadAsync(c.Source.Id);
             });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PlayerGameType>>>>("boxScore")

@@ -58,6 +58,8 @@ public sealed class PredictionType : ObjectGraphType<PredictionView>
         Field("modelVersion", p => p.ModelVersion);
         Field("featureSchemaVersion", p => p.FeatureSchemaVersion);
         Field("inputsHash", p => p.InputsHash).Description("SHA-256 of the feature vector the model saw.");
+        Field("experimentId", p => p.ExperimentId, nullable: true).Description("The experiment this prediction was made under (its variant is modelVersion), or null.");
+        Field("served", p => p.Served).Description("False for an experiment's shadow prediction: another variant's line kept only for the paired comparison.");
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt.UtcDateTime);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
         Field<PlayerGameType>("actual")
@@ -161,9 +163,10 @@ public static class PredictionQueries
                 var gameId = GameIdArgument(c.GetArgument<string?>("gameId"));
                 var player = c.GetArgument<int?>("playerNbaId");
                 var service = c.Service<PredictionService>();
+                var client = ClientId(c);
                 var all = date is { } day && gameId is null && player is null
-                    ? await service.GetOrRefreshAsync(day, c.CancellationToken)
-                    : await service.ListAsync(date, gameId, player, c.CancellationToken);
+                    ? await service.GetOrRefreshAsync(day, client, c.CancellationToken)
+                    : await service.ListAsync(date, gameId, player, client, c.CancellationToken);
                 return Connection.From(new Page<PredictionView>(all.Skip(page.Offset).Take(page.Size).ToList(), page.Offset, all.Count));
             });
     }
@@ -178,7 +181,7 @@ public static class PredictionQueries
             {
                 var date = c.GetArgument<DateOnly>("date");
                 return await DomainPayload.CaptureAsync(
-                    () => c.Service<PredictionService>().RefreshAsync(date, c.CancellationToken),
+                    () => c.Service<PredictionService>().RefreshAsync(date, ClientId(c), c.CancellationToken),
                     (predictions, errors) => new RefreshPredictionsPayload(date, predictions is { Count: > 0 } ? predictions[0].ModelVersion : null, predictions ?? [], errors));
             });
     }
@@ -222,6 +225,12 @@ public static class PredictionQueries
                     : bus.Subscribe<PredictionView>(NbaPredict.Core.Events.Topics.PredictionsForGame(gameId));
             });
     }
+
+    /// <summary>
+    /// The experiment unit key of a partner: the authenticated <c>client_id</c> claim; anonymous callers share one
+    /// key (the prediction service maps null to it).
+    /// </summary>
+    public static string? ClientId(IResolveFieldContext context) => context.User?.FindFirst("client_id")?.Value;
 
     /// <summary>Accepts the plain NBA game id or a Game global id.</summary>
     private static string? GameIdArgument(string? value) =>

@@ -109,6 +109,10 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTimeOffset?>("ConcludedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("concluded_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -143,6 +147,11 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("variants_json");
+
+                    b.Property<string>("WinnerModelVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("winner_model_version");
 
                     b.HasKey("Id")
                         .HasName("pk_experiments");
@@ -907,6 +916,10 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("ExperimentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("FeatureSchemaVersion")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -947,6 +960,10 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("player_id");
 
+                    b.Property<bool>("Served")
+                        .HasColumnType("boolean")
+                        .HasColumnName("served");
+
                     b.Property<string>("StatsJson")
                         .IsRequired()
                         .HasColumnType("text")
@@ -959,15 +976,18 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_predictions");
 
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_predictions_experiment_id");
+
                     b.HasIndex("GameDate", "ModelVersion")
                         .HasDatabaseName("ix_predictions_game_date_model_version");
 
                     b.HasIndex("PlayerId", "GameDate")
                         .HasDatabaseName("ix_predictions_player_id_game_date");
 
-                    b.HasIndex("GameId", "PlayerId", "ModelVersion")
+                    b.HasIndex("GameId", "PlayerId", "ModelVersion", "ExperimentId")
                         .IsUnique()
-                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version");
+                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version_experiment_id");
 
                     b.ToTable("predictions", (string)null);
                 });

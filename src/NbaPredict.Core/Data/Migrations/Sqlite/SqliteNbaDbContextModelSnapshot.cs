@@ -100,6 +100,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("ConcludedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("concluded_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -134,6 +138,11 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("variants_json");
+
+                    b.Property<string>("WinnerModelVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("winner_model_version");
 
                     b.HasKey("Id")
                         .HasName("pk_experiments");
@@ -884,6 +893,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("ExperimentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_id");
+
                     b.Property<string>("FeatureSchemaVersion")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -924,6 +937,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("player_id");
 
+                    b.Property<bool>("Served")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("served");
+
                     b.Property<string>("StatsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -936,15 +953,18 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_predictions");
 
+                    b.HasIndex("ExperimentId")
+                        .HasDatabaseName("ix_predictions_experiment_id");
+
                     b.HasIndex("GameDate", "ModelVersion")
                         .HasDatabaseName("ix_predictions_game_date_model_version");
 
                     b.HasIndex("PlayerId", "GameDate")
                         .HasDatabaseName("ix_predictions_player_id_game_date");
 
-                    b.HasIndex("GameId", "PlayerId", "ModelVersion")
+                    b.HasIndex("GameId", "PlayerId", "ModelVersion", "ExperimentId")
                         .IsUnique()
-                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version");
+                        .HasDatabaseName("ix_predictions_game_id_player_id_model_version_experiment_id");
 
                     b.ToTable("predictions", (string)null);
                 });

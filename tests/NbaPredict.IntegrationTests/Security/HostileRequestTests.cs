@@ -185,7 +185,7 @@ public sealed class HostileRequestTests(SecurityFixture fixture) : IClassFixture
 
             new("anonymous REST players", () => Send(HttpMethod.Get, "/api/v1/players?limit=1", null, accept: "application/json"), 200, Contains: "totalCount"),
             new("anonymous REST predictions", () => Send(HttpMethod.Get, "/api/v1/predictions?limit=1", null, accept: "application/json"), 401, "AUTH_REQUIRED"),
-            new("wrong-scope key on REST experiments", () => Send(HttpMethod.Get, "/api/v1/experiments", null, accept: "application/json", apiKey: fixture.ReadOnlyKey), 403, "FORBIDDEN"),
+            new("wrong-scope key on REST insight stats", () => Send(HttpMethod.Get, "/api/v1/insights/stats", null, accept: "application/json", apiKey: fixture.ReadOnlyKey), 403, "FORBIDDEN"),
 
             // Keys and tokens
             new("unknown API key", () => Post(new { query = "{ __typename }" }, apiKey: "nbp_" + new string('x', 43)), 401, "UNAUTHENTICATED"),

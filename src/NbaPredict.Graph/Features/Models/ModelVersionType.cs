@@ -153,7 +153,7 @@ public static class ModelQueries
     public static void AddTo(ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelVersionType>>>>("models")
-            .AuthorizeWithPolicy(Scopes.ModelsAdmin)
+            .AuthorizeWithPolicy(Scopes.PredictionsRead)
             .Description("Every registered model version, newest first.")
             .ResolveAsync(async c => await c.Service<ModelRegistryService>().ListAsync(c.CancellationToken));
 

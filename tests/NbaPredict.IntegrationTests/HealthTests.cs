@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
 
 namespace NbaPredict.IntegrationTests;
@@ -39,10 +38,7 @@ public sealed class HealthTests : IAsyncLifetime
     {
         var live = await GetAsync("/health/live");
         var before = await GetAsync("/health/ready");
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
-        }
+        await app.TrainTinyProductionModelAsync();
 
         var after = await GetAsync("/health/ready");
 

@@ -115,10 +115,7 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
     {
         var none = NbaApp.Data(await app.QueryAsync("mutation { detectDrift { report { id } errors { code } } }"))["detectDrift"]!;
         Assert.Equal("NO_MODEL_YET", (string)none["errors"]![0]!["code"]!);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
-        }
+        await app.TrainTinyProductionModelAsync();
 
         using var socket = await GraphQLWebSocket.ConnectAsync(app);
         await socket.SubscribeAsync("d", "subscription { driftDetected { modelVersion drifted maxFeaturePsi } }");

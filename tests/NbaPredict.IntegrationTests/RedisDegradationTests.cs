@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Caching;
-using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
 
@@ -23,8 +22,7 @@ public sealed class RedisDegradationTests : IAsyncLifetime
         redis = await OwnRedisServer.StartAsync();
         app = new NbaApp(database, new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString });
         await app.ImportTwoSeasonSlicesAsync(days: 8);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+        await app.TrainTinyProductionModelAsync();
     }
 
     public async Task DisposeAsync()

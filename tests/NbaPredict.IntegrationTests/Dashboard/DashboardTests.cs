@@ -6,7 +6,6 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -40,10 +39,7 @@ public sealed class DashboardServer : IAsyncLifetime
         App = new NbaApp(database);
         BaseAddress = App.StartOnLoopback();
         await App.ImportTwoSeasonSlicesAsync(days: 20);
-        await using (var scope = App.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
-        }
+        await App.TrainTinyProductionModelAsync();
 
         var drift = NbaApp.Data(await App.QueryAsync("mutation { detectDrift { errors { code } } }"));
         Assert.Empty(drift["detectDrift"]!["errors"]!.AsArray());

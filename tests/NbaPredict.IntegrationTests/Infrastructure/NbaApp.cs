@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Security;
 using NbaPredict.Core.Import;
 using NbaPredict.Graph.Security;
@@ -115,6 +116,13 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
         TestEnvironment.WriteSeasonSlice(input, "2022-23", days);
         TestEnvironment.WriteSeasonSlice(input, "2023-24", days);
         Assert.False((await ImportAsync(input)).AnyFileRejected);
+    }
+
+    /// <summary>Trains the tiny test model on what is imported and makes it the production model.</summary>
+    public async Task TrainTinyProductionModelAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
     }
 
     /// <summary>Posts a GraphQL query and returns the parsed response body.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Data;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Jobs;
-using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
 using NbaPredict.Workers.Hosting;
 
@@ -28,8 +27,7 @@ public sealed class DriftRetrainSchedulingTests : IAsyncLifetime
         await using (var app = new NbaApp(database))
         {
             await app.ImportTwoSeasonSlicesAsync(days: 10);
-            await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+            await app.TrainTinyProductionModelAsync();
         }
 
         var settings = new Dictionary<string, string?>(database.Configuration)

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Events;
-using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
 using NbaPredict.Workers.Cli;
 
@@ -40,10 +39,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         Assert.Equal(2, noModel);
         Assert.Contains("no production model yet", noModelError, StringComparison.Ordinal);
 
-        await using (var scope = api.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
-        }
+        await api.TrainTinyProductionModelAsync();
 
         // A game that only the replay will predict: it is not imported yet.
         const string day = "2023-11-05";

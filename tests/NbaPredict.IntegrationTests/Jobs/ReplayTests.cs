@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Data;
 using NbaPredict.Core.Events;
 using NbaPredict.Core.Features.Jobs;
-using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Replay;
 using NbaPredict.IntegrationTests.Infrastructure;
 
@@ -27,8 +26,7 @@ public sealed class ReplayTests : IAsyncLifetime
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
         app = new NbaApp(database);
         await app.ImportTwoSeasonSlicesAsync(days: ImportedDays);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+        await app.TrainTinyProductionModelAsync();
     }
 
     public async Task DisposeAsync()

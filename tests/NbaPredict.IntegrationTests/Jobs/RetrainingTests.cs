@@ -30,8 +30,7 @@ public sealed class RetrainingTests(RetrainingTests.TrainedApp fixture) : IClass
                 ["Jobs:Drift:RecentDays"] = "5",
             });
             await App.ImportTwoSeasonSlicesAsync(days: 10);
-            await using var scope = App.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+            await App.TrainTinyProductionModelAsync();
         }
 
         public async Task DisposeAsync()

@@ -10,11 +10,18 @@ internal static class Program
     public static int Main(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "help";
+        if (mode == "tune")
+        {
+            Tune.Run(FindDataDir(), args[1..]);
+            return 0;
+        }
+
         string? save = null;
         var dataDir = FindDataDir();
         var test = true;
         string[] filter = [];
         var o = new TrainingOptions();
+        var shifted = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -22,6 +29,8 @@ internal static class Program
                 case "--data": dataDir = args[++i]; break;
                 case "--save": save = args[++i]; break;
                 case "--no-test": test = false; break;
+                case "--shifted": shifted = true; break;
+                case "--refit": o = o with { RefitOnCalibration = true }; break;
                 case "--filter": filter = ["--filter", args[++i]]; break;
                 case "--stats": o = o with { Stats = [.. args[++i].Split(',').Select(Enum.Parse<StatKind>)] }; break;
                 case "--members": o = o with { Members = [.. args[++i].Split(',').Select(Enum.Parse<MemberKind>)] }; break;
@@ -62,7 +71,17 @@ internal static class Program
                 BenchmarkDotNet.Running.BenchmarkRunner.Run<ServingBenchmarks>(args: filter);
                 return 0;
             case "experiment":
-                ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
+                if (shifted)
+                {
+                    // One season earlier: the held-out 2023-24 season is not even loaded into the evaluation.
+                    var plan = new TrainingPlan(new DateOnly(2015, 8, 1), new DateOnly(2021, 8, 1), new DateOnly(2021, 8, 1), new DateOnly(2022, 8, 1));
+                    ExperimentRunner.Run(dataDir, plan, (new DateOnly(2022, 8, 1), new DateOnly(2023, 8, 1)), save, o, evaluateTest: test);
+                }
+                else
+                {
+                    ExperimentRunner.Run(dataDir, save, o, evaluateTest: test);
+                }
+
                 return 0;
             default:
                 Console.WriteLine("usage: NbaPredict.Benchmarks experiment|latency|bench|bench-explain|serving [--data dir] [--save bundleDir|servingStateDir] [--no-test] [--stats Pts,Reb] [--members LightGbmL1,LightGbm,FastTree,FastForest,Linear] ...");

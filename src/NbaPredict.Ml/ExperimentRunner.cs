@@ -21,7 +21,15 @@ public static class ExperimentRunner
 
     /// <summary>Runs the experiment on data/nba (player_games_*.csv.gz) and optionally saves the bundle.</summary>
     public static ExperimentResult Run(string dataDirectory, string? saveTo = null, TrainingOptions? options = null, Action<string>? log = null, bool evaluateTest = true)
+        => Run(dataDirectory, TrainingPlan.Standard, TestWindow, saveTo, options, log, evaluateTest);
+
+    /// <summary>
+    /// The same experiment on other windows, e.g. one season earlier (train ..2020-21, calibrate 2021-22, test 2022-23)
+    /// to tune a training change without looking at the held-out season.
+    /// </summary>
+    public static ExperimentResult Run(string dataDirectory, TrainingPlan plan, (DateOnly From, DateOnly To) testWindow, string? saveTo = null, TrainingOptions? options = null, Action<string>? log = null, bool evaluateTest = true)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         log ??= Console.WriteLine;
         var sw = Stopwatch.StartNew();
         var records = NbaCsvReader.ReadDirectory(dataDirectory);
@@ -31,7 +39,7 @@ public static class ExperimentRunner
         var featureSeconds = sw.Elapsed.TotalSeconds;
         log($"features: {matrix.Rows} rows x {matrix.Columns} in {featureSeconds:F1}s (schema {FeatureSchema.Version})");
         sw.Restart();
-        var bundle = ModelTrainer.Train(matrix, TrainingPlan.Standard, options, log);
+        var bundle = ModelTrainer.Train(matrix, plan, options, log);
         var trainSeconds = sw.Elapsed.TotalSeconds;
         log($"training took {trainSeconds:F1}s");
         if (saveTo is not null)
@@ -41,12 +49,12 @@ public static class ExperimentRunner
         }
 
         var validation = bundle.Manifest.ValidationMetrics.ToDictionary(kv => Enum.Parse<StatKind>(kv.Key), kv => kv.Value);
-        var report = "Validation (2022-23, stacking half: weights fitted here, intervals calibrated on the other half):\n" + Evaluator.FormatTable(validation);
+        var report = $"Validation ({plan.CalibrationFrom:yyyy-MM-dd}..{plan.CalibrationTo:yyyy-MM-dd}, stacking half: weights fitted here, intervals calibrated on the other half; before any refit):\n" + Evaluator.FormatTable(validation);
         IReadOnlyDictionary<StatKind, StatMetrics> test = new Dictionary<StatKind, StatMetrics>();
         if (evaluateTest)
         {
-            test = Evaluator.Evaluate(bundle, matrix, TestWindow.From, TestWindow.To);
-            report += "\nTEST 2023-24 (players with ≥1 previous game):\n" + Evaluator.FormatTable(test) + "\n" + Goals(test);
+            test = Evaluator.Evaluate(bundle, matrix, testWindow.From, testWindow.To);
+            report += $"\nTEST {testWindow.From:yyyy-MM-dd}..{testWindow.To:yyyy-MM-dd} (players with ≥1 previous game):\n" + Evaluator.FormatTable(test) + "\n" + Goals(test);
         }
 
         log(report);

@@ -23,6 +23,12 @@ public static class StatKinds
     public static IReadOnlyList<StatKind> All { get; } =
         [StatKind.Pts, StatKind.Reb, StatKind.Ast, StatKind.Fg3m, StatKind.Stl, StatKind.Blk, StatKind.Tov, StatKind.Min];
 
+    /// <summary>
+    /// The low counts (threes, steals, blocks, turnovers): mostly 0–3, so an interval's coverage moves in large
+    /// steps and cannot be tuned to exactly the nominal level.
+    /// </summary>
+    public static bool IsLowCount(StatKind kind) => kind is StatKind.Fg3m or StatKind.Stl or StatKind.Blk or StatKind.Tov;
+
     /// <summary>The actual value of <paramref name="kind"/> in a box score.</summary>
     public static int Get(in PlayerGameRecord r, StatKind kind) => kind switch
     {

@@ -68,6 +68,12 @@ public sealed record BundleManifest
     /// <summary>Rows used for training.</summary>
     public int TrainingRows { get; init; }
 
+    /// <summary>
+    /// When set, the members were refitted on every row before this date (training plus calibration window) after the
+    /// stacking weights and intervals were fitted; <see cref="ValidationMetrics"/> describe the first fit.
+    /// </summary>
+    public DateOnly? RefittedThrough { get; init; }
+
     /// <summary>Rows in the calibration window.</summary>
     public int CalibrationRows { get; init; }
 

@@ -75,25 +75,11 @@ public static class ModelTrainer
         log($"rows: train {train.Count}, stacking {stackRows.Length}, conformal {confRows.Length}; features {matrix.Columns}");
 
         var f = matrix.Columns;
-        var lastTrainSeason = FeatureStore.SeasonKeyOf(plan.TrainTo.AddDays(-1));
-        var weights = train.Select(i => (float)Math.Pow(o.RecencyDecay, lastTrainSeason - FeatureStore.SeasonKeyOf(recs[i].Date))).ToArray();
-        var rawRows = train.Select(i => matrix.Values.AsSpan(i * f, f).ToArray()).ToArray();
-        var (mean, std) = Standardisation(rawRows, f);
-        float[][]? stdRows = null;
-        if (o.Members.Contains(MemberKind.Linear))
-        {
-            stdRows = [.. rawRows.Select(r => Standardise(r, mean, std))];
-        }
+        var trainSet = TrainingSet.Build(matrix, [.. train], o, plan.TrainTo, mean: null, std: null);
+        var (mean, std) = (trainSet.Mean, trainSet.Std);
 
-        float[]? flat = null;
-        if (o.Members.Contains(MemberKind.LightGbmL1))
-        {
-            flat = new float[rawRows.Length * f];
-            for (var i = 0; i < rawRows.Length; i++)
-            {
-                rawRows[i].CopyTo(flat, i * f);
-            }
-        }
+        // The refit set adds the calibration season, the most recent data there is, once stacking and intervals are fitted.
+        var refitSet = o.RefitOnCalibration ? TrainingSet.Build(matrix, [.. train, .. calib], o, plan.CalibrationTo, mean, std) : null;
 
         var schemaDef = SchemaDefinition.Create(typeof(MlRow));
         schemaDef[nameof(MlRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, f);
@@ -101,7 +87,6 @@ public static class ModelTrainer
         // Stats are trained concurrently (one worker per thread, each trainer single-threaded): ML.NET's data
         // preparation is single-threaded, so this keeps both cores busy. Results do not depend on scheduling.
         var workers = Math.Max(1, o.Threads);
-        var inner = o with { Threads = 1 };
         var results = new StatModel?[o.Stats.Count];
         var metricsArr = new StatMetrics?[o.Stats.Count];
         Parallel.For(0, o.Stats.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, si =>
@@ -109,56 +94,25 @@ public static class ModelTrainer
             var stat = o.Stats[si];
             var ml = new MLContext(o.Seed + si);
             var sw = Stopwatch.StartNew();
-            var y = train.Select(i => (float)StatKinds.Get(recs[i], stat)).ToArray();
-            var members = new List<MemberModel>();
-            foreach (var kind in o.Members)
-            {
-                var msw = Stopwatch.StartNew();
-                if (kind == MemberKind.LightGbmL1)
-                {
-                    lock (LightGbmGate)
-                    {
-                        members.Add(FitNativeL1(flat!, rawRows.Length, f, y, weights, o));
-                    }
-
-                    log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
-                    continue;
-                }
-
-                var transform = kind == MemberKind.Linear ? o.LinearTransform : o.TreeTransform;
-                var rows = kind == MemberKind.Linear ? stdRows! : rawRows;
-                var data = new MlRow[rows.Length];
-                for (var i = 0; i < rows.Length; i++)
-                {
-                    data[i] = new MlRow { Features = rows[i], Label = TargetTransforms.Forward(transform, y[i]), Weight = weights[i] };
-                }
-
-                var dv = ml.Data.LoadFromEnumerable(data, schemaDef);
-                if (kind == MemberKind.LightGbm)
-                {
-                    lock (LightGbmGate)
-                    {
-                        members.Add(FitMember(ml, kind, transform, dv, o, mean, std));
-                    }
-                }
-                else
-                {
-                    members.Add(FitMember(ml, kind, transform, dv, inner, mean, std));
-                }
-
-                log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s");
-            }
-
-            var model = new StatModel { Stat = stat, Members = [.. members] };
+            var members = FitMembers(ml, stat, trainSet, o, schemaDef, log, o.Members.Select(_ => true).ToArray());
+            var model = new StatModel { Stat = stat, Members = [.. members.Select(x => x!)] };
             FitStacking(model, matrix, stackRows, log);
-            model.Intervals = FitIntervals(model, matrix, confRows);
+            model.Intervals = FitIntervals(model, matrix, confRows, IntervalTargets(stat, o));
 
             // Validation on the stacking half (out-of-sample for the conformal fit, so coverage is a real check).
             var m = Evaluator.EvaluateRows(matrix, stackRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray(), model);
             metricsArr[si] = m;
+            if (refitSet is not null)
+            {
+                // Members the stacker ignores are not refitted: they do not change a prediction.
+                var refitted = FitMembers(ml, stat, refitSet, o, schemaDef, log, [.. model.Weights.Select(w => w != 0)]);
+                model = new StatModel { Stat = stat, Members = [.. refitted.Select((x, j) => x ?? model.Members[j])], Weights = model.Weights, Intercept = model.Intercept, Intervals = model.Intervals };
+            }
+
             results[si] = model;
             log($"{stat}: {sw.Elapsed.TotalSeconds:F1}s  weights [{string.Join(", ", model.Weights.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}] b={model.Intercept:F3}  " +
-                $"calib MAE {m.Mae:F3} vs last10 {m.BaselineLast10Mae:F3} ({m.ImprovementVsLast10Pct:F1}%), cov80 {m.Coverage80:P1} cov95 {m.Coverage95:P1}");
+                $"calib MAE {m.Mae:F3} vs last10 {m.BaselineLast10Mae:F3} ({m.ImprovementVsLast10Pct:F1}%), cov80 {m.Coverage80:P1} cov95 {m.Coverage95:P1}" +
+                (refitSet is null ? "" : $"; members refitted on {refitSet.Count} rows"));
         });
 
         var models = results.Select(r => r!).ToList();
@@ -178,7 +132,8 @@ public static class ModelTrainer
             TrainTo = plan.TrainTo,
             CalibrationFrom = plan.CalibrationFrom,
             CalibrationTo = plan.CalibrationTo,
-            TrainingRows = train.Count,
+            TrainingRows = refitSet?.Count ?? train.Count,
+            RefittedThrough = refitSet is null ? null : plan.CalibrationTo,
             CalibrationRows = calib.Count,
             Options = o,
             DataHash = DataHash.Of(recs, plan.TrainFrom, plan.CalibrationTo),
@@ -187,6 +142,120 @@ public static class ModelTrainer
             TrainingFeatureMean = mean,
         };
         return new ModelBundle(manifest, [.. models]);
+    }
+
+    /// <summary>Fits the selected members of one stat on a training set (unselected slots stay null).</summary>
+    private static MemberModel?[] FitMembers(MLContext ml, StatKind stat, TrainingSet set, TrainingOptions o, SchemaDefinition schemaDef, Action<string> log, bool[] selected)
+    {
+        var recs = set.Matrix.Records;
+        var y = set.Rows.Select(i => (float)StatKinds.Get(recs[i], stat)).ToArray();
+        var inner = o with { Threads = 1 };
+        var members = new MemberModel?[o.Members.Count];
+        for (var j = 0; j < o.Members.Count; j++)
+        {
+            if (!selected[j])
+            {
+                continue;
+            }
+
+            var kind = o.Members[j];
+            var msw = Stopwatch.StartNew();
+            if (kind == MemberKind.LightGbmL1)
+            {
+                lock (LightGbmGate)
+                {
+                    members[j] = FitNativeL1(set.Flat!, set.Count, set.Matrix.Columns, y, set.Weights, o);
+                }
+
+                log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s ({set.Count} rows)");
+                continue;
+            }
+
+            var transform = kind == MemberKind.Linear ? o.LinearTransform : o.TreeTransform;
+            var rows = kind == MemberKind.Linear ? set.StdRows! : set.RawRows;
+            var data = new MlRow[rows.Length];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                data[i] = new MlRow { Features = rows[i], Label = TargetTransforms.Forward(transform, y[i]), Weight = set.Weights[i] };
+            }
+
+            var dv = ml.Data.LoadFromEnumerable(data, schemaDef);
+            if (kind == MemberKind.LightGbm)
+            {
+                lock (LightGbmGate)
+                {
+                    members[j] = FitMember(ml, kind, transform, dv, o, set.Mean, set.Std);
+                }
+            }
+            else
+            {
+                members[j] = FitMember(ml, kind, transform, dv, inner, set.Mean, set.Std);
+            }
+
+            log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s ({set.Count} rows)");
+        }
+
+        return members;
+    }
+
+    /// <summary>The rows of one fit in the layouts the members need (jagged, flat row-major, standardised).</summary>
+    private sealed class TrainingSet
+    {
+        public required FeatureMatrix Matrix { get; init; }
+
+        public required int[] Rows { get; init; }
+
+        public required float[][] RawRows { get; init; }
+
+        public float[]? Flat { get; init; }
+
+        public float[][]? StdRows { get; init; }
+
+        public required float[] Weights { get; init; }
+
+        public required float[] Mean { get; init; }
+
+        public required float[] Std { get; init; }
+
+        public int Count => Rows.Length;
+
+        /// <summary>Standardisation comes from <paramref name="mean"/>/<paramref name="std"/> when given (a refit keeps the first fit's).</summary>
+        public static TrainingSet Build(FeatureMatrix matrix, int[] rows, TrainingOptions o, DateOnly windowEnd, float[]? mean, float[]? std)
+        {
+            var f = matrix.Columns;
+            var recs = matrix.Records;
+            var lastSeason = FeatureStore.SeasonKeyOf(windowEnd.AddDays(-1));
+            var weights = rows.Select(i => (float)Math.Pow(o.RecencyDecay, lastSeason - FeatureStore.SeasonKeyOf(recs[i].Date))).ToArray();
+            var raw = rows.Select(i => matrix.Values.AsSpan(i * f, f).ToArray()).ToArray();
+            if (mean is null || std is null)
+            {
+                (mean, std) = Standardisation(raw, f);
+            }
+
+            float[]? flat = null;
+            if (o.Members.Contains(MemberKind.LightGbmL1))
+            {
+                flat = new float[raw.Length * f];
+                for (var i = 0; i < raw.Length; i++)
+                {
+                    raw[i].CopyTo(flat, i * f);
+                }
+            }
+
+            var m = mean;
+            var sd = std;
+            return new TrainingSet
+            {
+                Matrix = matrix,
+                Rows = rows,
+                RawRows = raw,
+                Flat = flat,
+                StdRows = o.Members.Contains(MemberKind.Linear) ? [.. raw.Select(r => Standardise(r, m, sd))] : null,
+                Weights = weights,
+                Mean = mean,
+                Std = std,
+            };
+        }
     }
 
     private static MemberModel FitMember(MLContext ml, MemberKind kind, TargetTransform transform, IDataView dv, TrainingOptions o, float[] mean, float[] std)
@@ -389,7 +458,11 @@ public static class ModelTrainer
         log($"  {model.Stat} member MAE on stacking half: {string.Join(' ', parts)}; stacked {L1Stacker.Mae(preds, y, model.Weights, model.Intercept):F3}");
     }
 
-    private static IntervalCalibration FitIntervals(StatModel model, FeatureMatrix matrix, int[] rows)
+    /// <summary>Coverage each interval is calibrated for: nominal, plus a margin for the low counts.</summary>
+    internal static (double Cover80, double Cover95) IntervalTargets(StatKind stat, TrainingOptions o) =>
+        StatKinds.IsLowCount(stat) ? (0.80 + o.LowCountMargin80, 0.95 + o.LowCountMargin95) : (0.80, 0.95);
+
+    private static IntervalCalibration FitIntervals(StatModel model, FeatureMatrix matrix, int[] rows, (double Cover80, double Cover95) target)
     {
         var scaleIdx = FeatureSchema.IndexOf("p_std20_" + model.Stat.ToString().ToLowerInvariant());
         var probe = new IntervalCalibration(scaleIdx, 0, 0, 0, 0, rows.Length);
@@ -405,10 +478,10 @@ public static class ModelTrainer
         Array.Sort(z);
         return probe with
         {
-            Lo80 = Quantile(z, 0.10, lower: true),
-            Hi80 = Quantile(z, 0.90, lower: false),
-            Lo95 = Quantile(z, 0.025, lower: true),
-            Hi95 = Quantile(z, 0.975, lower: false),
+            Lo80 = Quantile(z, (1 - target.Cover80) / 2, lower: true),
+            Hi80 = Quantile(z, 1 - ((1 - target.Cover80) / 2), lower: false),
+            Lo95 = Quantile(z, (1 - target.Cover95) / 2, lower: true),
+            Hi95 = Quantile(z, 1 - ((1 - target.Cover95) / 2), lower: false),
         };
     }
 

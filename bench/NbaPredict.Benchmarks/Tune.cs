@@ -1,0 +1,343 @@
+using System.Diagnostics;
+using System.Globalization;
+using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Features;
+using NbaPredict.Ml.Modeling;
+
+namespace NbaPredict.Benchmarks;
+
+/// <summary>
+/// Fast tuning loop on 2022-23 only (never the test season): one native L1 LightGBM per stat, trained on
+/// 2015-16..2021-22, MAE on every 2022-23 row with history against the last-10 mean. Prototype feature blocks
+/// are appended to the point-in-time matrix here before they earn a place in the FeatureStore.
+/// </summary>
+internal static class Tune
+{
+    public static void Run(string dataDir, string[] args)
+    {
+        var stats = new[] { StatKind.Pts, StatKind.Reb, StatKind.Ast };
+        var blocks = new HashSet<string>();
+        var trainFrom = new DateOnly(2015, 8, 1);
+        var trainTo = new DateOnly(2022, 8, 1);
+        var iters = 160;
+        var lr = 0.12;
+        var leaves = 31;
+        var minLeaf = 100;
+        var ff = 0.7;
+        string? baseName = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--stats": stats = [.. args[++i].Split(',').Select(Enum.Parse<StatKind>)]; break;
+                case "--blocks": blocks = [.. args[++i].Split(',')]; break;
+                case "--train-from": trainFrom = DateOnly.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--train-to": trainTo = DateOnly.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--iter": iters = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--lr": lr = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--leaves": leaves = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--min-leaf": minLeaf = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--base": baseName = args[++i]; break;
+                case "--ff": ff = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        var sw = Stopwatch.StartNew();
+        var records = NbaCsvReader.ReadDirectory(dataDir);
+        var (_, baseMatrix) = FeatureStore.BuildHistorical(records);
+        var recs = baseMatrix.Records;
+        var extraNames = new List<string>();
+        var extra = new List<float[]>(); // column-major extras
+        if (blocks.Contains("long"))
+        {
+            LongMemory(recs, extraNames, extra);
+        }
+
+        var valFrom = new DateOnly(2022, 8, 1);
+        var valTo = new DateOnly(2023, 8, 1);
+        var train = new List<int>();
+        var val = new List<int>();
+        var hist = FeatureSchema.IndexOf("c_has_history");
+        for (var i = 0; i < recs.Count; i++)
+        {
+            var d = recs[i].Date;
+            if (d >= trainFrom && d < trainTo)
+            {
+                train.Add(i);
+            }
+            else if (d >= valFrom && d < valTo && baseMatrix.Values[(i * baseMatrix.Columns) + hist] > 0)
+            {
+                val.Add(i);
+            }
+        }
+
+        if (blocks.Contains("minoof"))
+        {
+            MinutesOof(baseMatrix, extraNames, extra, train, val, iters, lr, leaves, minLeaf, ff);
+        }
+
+        var f0 = baseMatrix.Columns;
+        var f = f0 + extra.Count;
+        Console.WriteLine($"features {f0}+{extra.Count} ({string.Join(',', extraNames)}) built in {sw.Elapsed.TotalSeconds:F1}s; train {train.Count} val {val.Count}");
+        var xTrain = Gather(baseMatrix, extra, train, f);
+        var xVal = Gather(baseMatrix, extra, val, f);
+        foreach (var stat in stats)
+        {
+            var key = stat.ToString().ToLowerInvariant();
+            var iBase = baseName is null ? -1 : FeatureSchema.IndexOf(baseName.Replace("{s}", key, StringComparison.Ordinal));
+            var y = train.Select(i => (float)(StatKinds.Get(recs[i], stat) - (iBase < 0 ? 0 : baseMatrix.Values[(i * f0) + iBase]))).ToArray();
+            var p = FitPredict(xTrain, train.Count, f, y, xVal, val.Count, iters, lr, leaves, minLeaf, ff);
+            if (iBase >= 0)
+            {
+                for (var r = 0; r < val.Count; r++)
+                {
+                    p[r] += baseMatrix.Values[(val[r] * f0) + iBase];
+                }
+            }
+            var iLast10 = FeatureSchema.IndexOf("p_mean10_" + stat.ToString().ToLowerInvariant());
+            double mae = 0, base10 = 0;
+            for (var r = 0; r < val.Count; r++)
+            {
+                var a = StatKinds.Get(recs[val[r]], stat);
+                mae += Math.Abs(a - p[r]);
+                base10 += Math.Abs(a - baseMatrix.Values[(val[r] * f0) + iLast10]);
+            }
+
+            mae /= val.Count;
+            base10 /= val.Count;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} L1 MAE {mae:F4}  last10 {base10:F4}  improvement {(1 - (mae / base10)) * 100:F2}%  ({sw.Elapsed.TotalSeconds:F0}s)"));
+        }
+    }
+
+    private static double[] FitPredict(float[] x, int rows, int f, float[] y, float[] xv, int vrows, int iters, double lr, int leaves, int minLeaf, double ff)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var parameters = string.Create(ci,
+            $"objective=regression_l1 num_leaves={leaves} learning_rate={lr} min_data_in_leaf={minLeaf} feature_fraction={ff} bagging_fraction=0.5 bagging_freq=1 lambda_l2=1 num_threads=2 seed=20231024 deterministic=true force_row_wise=true");
+        var (text, _) = NativeLightGbm.Train(x, rows, f, y, null, parameters, iters, 0);
+        var forest = NativeLightGbm.Parse(text);
+        var p = new double[vrows];
+        for (var r = 0; r < vrows; r++)
+        {
+            p[r] = forest.Predict(xv.AsSpan(r * f, f));
+        }
+
+        return p;
+    }
+
+    private static float[] Gather(FeatureMatrix m, List<float[]> extra, List<int> rows, int f)
+    {
+        var x = new float[rows.Count * f];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            m.Row(rows[r]).CopyTo(x.AsSpan(r * f, m.Columns));
+            for (var e = 0; e < extra.Count; e++)
+            {
+                x[(r * f) + m.Columns + e] = extra[e][rows[r]];
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>Out-of-fold learned minutes (season folds on the training window, full fit for later rows) and rate × minutes.</summary>
+    private static void MinutesOof(FeatureMatrix m, List<string> names, List<float[]> extra, List<int> train, List<int> val, int iters, double lr, int leaves, int minLeaf, double ff)
+    {
+        var recs = m.Records;
+        var f = m.Columns;
+        var oof = new float[m.Rows];
+        var seasons = train.Select(i => FeatureStore.SeasonKeyOf(recs[i].Date)).Distinct().Order().ToArray();
+        var folds = 4;
+        for (var k = 0; k < folds; k++)
+        {
+            var held = seasons.Where((_, si) => si % folds == k).ToHashSet();
+            var fit = train.Where(i => !held.Contains(FeatureStore.SeasonKeyOf(recs[i].Date))).ToList();
+            var pred = train.Where(i => held.Contains(FeatureStore.SeasonKeyOf(recs[i].Date))).ToList();
+            var p = FitPredict(Gather(m, [], fit, f), fit.Count, f, [.. fit.Select(i => (float)recs[i].Minutes)], Gather(m, [], pred, f), pred.Count, iters, lr, leaves, minLeaf, ff);
+            for (var r = 0; r < pred.Count; r++)
+            {
+                oof[pred[r]] = (float)p[r];
+            }
+        }
+
+        var pv = FitPredict(Gather(m, [], train, f), train.Count, f, [.. train.Select(i => (float)recs[i].Minutes)], Gather(m, [], val, f), val.Count, iters, lr, leaves, minLeaf, ff);
+        for (var r = 0; r < val.Count; r++)
+        {
+            oof[val[r]] = (float)pv[r];
+        }
+
+        names.Add("min_hat");
+        extra.Add(oof);
+        string[] keys = ["pts", "reb", "ast", "fg3m", "stl", "blk", "tov"];
+        foreach (var key in keys)
+        {
+            var i10 = FeatureSchema.IndexOf("p_rate10_" + key);
+            var iS = FeatureSchema.IndexOf("p_rate_season_" + key);
+            var col = new float[m.Rows];
+            for (var i = 0; i < m.Rows; i++)
+            {
+                col[i] = oof[i] * 0.5f * (m.Values[(i * f) + i10] + m.Values[(i * f) + iS]);
+            }
+
+            names.Add("rate_x_minhat_" + key);
+            extra.Add(col);
+        }
+    }
+
+    /// <summary>Longer memory: means over the last 40 and 82 games, a slow EWMA, the previous season's means.</summary>
+    private static void LongMemory(IReadOnlyList<PlayerGameRecord> recs, List<string> names, List<float[]> extra)
+    {
+        const int K = 8;
+        var n = recs.Count;
+        var m40 = new float[K][];
+        var m82 = new float[K][];
+        var slow = new float[K][];
+        var prev = new float[K][];
+        var rate40 = new float[K - 1][];
+        for (var k = 0; k < K; k++)
+        {
+            m40[k] = new float[n];
+            m82[k] = new float[n];
+            slow[k] = new float[n];
+            prev[k] = new float[n];
+            if (k < K - 1)
+            {
+                rate40[k] = new float[n];
+            }
+        }
+
+        var state = new Dictionary<int, LongState>();
+        var s = 0;
+        Span<double> v = stackalloc double[K];
+        while (s < n)
+        {
+            var e = s + 1;
+            while (e < n && recs[e].Date == recs[s].Date)
+            {
+                e++;
+            }
+
+            for (var i = s; i < e; i++)
+            {
+                state.TryGetValue(recs[i].PlayerId, out var st);
+                var season = FeatureStore.SeasonKeyOf(recs[i].Date);
+                for (var k = 0; k < K; k++)
+                {
+                    if (st is null || st.Count == 0)
+                    {
+                        m40[k][i] = m82[k][i] = slow[k][i] = prev[k][i] = float.NaN;
+                        continue;
+                    }
+
+                    m40[k][i] = (float)st.Mean(k, 40);
+                    m82[k][i] = (float)st.Mean(k, 82);
+                    slow[k][i] = (float)st.Slow[k];
+                    var prevSeason = st.SeasonKey == season ? st.PrevSum : st.SeasonSum;
+                    var prevGames = st.SeasonKey == season ? st.PrevGames : st.SeasonGames;
+                    prev[k][i] = prevGames > 0 ? (float)(prevSeason[k] / prevGames) : float.NaN;
+                }
+
+                if (st is { Count: > 0 })
+                {
+                    var min40 = st.Sum(7, 40);
+                    for (var k = 0; k < K - 1; k++)
+                    {
+                        rate40[k][i] = (float)(st.Sum(k, 40) / Math.Max(min40, 1));
+                    }
+                }
+                else
+                {
+                    for (var k = 0; k < K - 1; k++)
+                    {
+                        rate40[k][i] = float.NaN;
+                    }
+                }
+            }
+
+            for (var i = s; i < e; i++)
+            {
+                var r = recs[i];
+                if (!state.TryGetValue(r.PlayerId, out var st))
+                {
+                    st = new LongState();
+                    state[r.PlayerId] = st;
+                }
+
+                v[0] = r.Pts; v[1] = r.Reb; v[2] = r.Ast; v[3] = r.Fg3m; v[4] = r.Stl; v[5] = r.Blk; v[6] = r.Tov; v[7] = r.Minutes;
+                var season = FeatureStore.SeasonKeyOf(r.Date);
+                if (st.SeasonKey != season)
+                {
+                    if (st.SeasonGames > 0)
+                    {
+                        Array.Copy(st.SeasonSum, st.PrevSum, K);
+                        st.PrevGames = st.SeasonGames;
+                    }
+
+                    Array.Clear(st.SeasonSum);
+                    st.SeasonGames = 0;
+                    st.SeasonKey = season;
+                }
+
+                st.Push(v);
+            }
+
+            s = e;
+        }
+
+        string[] keys = ["pts", "reb", "ast", "fg3m", "stl", "blk", "tov", "min"];
+        for (var k = 0; k < K; k++)
+        {
+            names.Add("mean40_" + keys[k]); extra.Add(m40[k]);
+            names.Add("mean82_" + keys[k]); extra.Add(m82[k]);
+            names.Add("ewma_slow_" + keys[k]); extra.Add(slow[k]);
+            names.Add("prev_season_" + keys[k]); extra.Add(prev[k]);
+            if (k < K - 1)
+            {
+                names.Add("rate40_" + keys[k]); extra.Add(rate40[k]);
+            }
+        }
+    }
+
+    private sealed class LongState
+    {
+        private const int Ring = 82;
+        private readonly double[] _ring = new double[Ring * 8];
+        private int _head;
+        public int Count;
+        public readonly double[] Slow = new double[8];
+        public readonly double[] SeasonSum = new double[8];
+        public readonly double[] PrevSum = new double[8];
+        public int SeasonGames;
+        public int PrevGames;
+        public int SeasonKey = int.MinValue;
+
+        public void Push(ReadOnlySpan<double> v)
+        {
+            for (var k = 0; k < 8; k++)
+            {
+                _ring[(_head * 8) + k] = v[k];
+                Slow[k] = Count == 0 ? v[k] : (0.05 * v[k]) + (0.95 * Slow[k]);
+                SeasonSum[k] += v[k];
+            }
+
+            SeasonGames++;
+            _head = (_head + 1) % Ring;
+            Count = Math.Min(Count + 1, Ring);
+        }
+
+        public double Sum(int k, int w)
+        {
+            var m = Math.Min(w, Count);
+            double s = 0;
+            for (var j = 0; j < m; j++)
+            {
+                s += _ring[((((_head - 1 - j) % Ring) + Ring) % Ring * 8) + k];
+            }
+
+            return s;
+        }
+
+        public double Mean(int k, int w) => Sum(k, w) / Math.Min(w, Count);
+    }
+}

@@ -201,9 +201,10 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
             }
         };
 
-        // No credential yet: the games show either way (predictions too while nothing enforces a scope).
+        // No credential yet: the games show (they need no scope), the server refuses predictions, and the page asks.
         await page.GotoAsync(server.BaseAddress.ToString());
         await Assertions.Expect(page.Locator("article.game").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#auth-prompt")).ToBeVisibleAsync();
 
         // An API key: X-Api-Key on HTTP and in connection_init, kept in localStorage.
         var keyed = page.WaitForRequestAsync(r => r.Method == "POST" && r.Url.EndsWith("/graphql", StringComparison.Ordinal) && r.Headers.ContainsKey("x-api-key"));
@@ -220,23 +221,8 @@ public sealed partial class DashboardTests(DashboardServer server, ITestOutputHe
         Assert.Equal("Bearer eyJ.test.token", (await bearer).Headers["authorization"]);
         await WaitForAsync(() => InitPayloads().Any(p => p.Contains("\"Authorization\":\"Bearer eyJ.test.token\"", StringComparison.Ordinal)), "connection_init with Authorization");
 
-        // The API refusing predictions (as the security layer does without a credential): games still show, and the
-        // page asks for a key or token.
-        await page.RouteAsync("**/graphql", async route =>
-        {
-            if (route.Request.Method == "POST" && route.Request.PostData?.Contains("predictions(", StringComparison.Ordinal) == true)
-            {
-                await route.FulfillAsync(new()
-                {
-                    Status = 200,
-                    ContentType = "application/json",
-                    Body = """{"errors":[{"message":"A credential with the predictions.read scope is required.","extensions":{"code":"AUTH_REQUIRED"}}]}""",
-                });
-                return;
-            }
-
-            await route.FallbackAsync();
-        });
+        // Without a credential the real security layer refuses predictions (AUTH_REQUIRED): games still show, and
+        // the page asks for a key or token.
         await page.GetByRole(AriaRole.Button, new() { Name = "Forget" }).ClickAsync();
         var prompt = page.Locator("#auth-prompt");
         await Assertions.Expect(prompt).ToBeVisibleAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using GraphQL.DI;
+using Microsoft.Extensions.Logging.Console;
 using NbaPredict.Core.Events;
 using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Telemetry;
@@ -23,12 +24,26 @@ public static class TelemetrySetup
 
     public static WebApplicationBuilder AddNbaTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Logging.AddJsonConsole(o =>
+        // JSON lines for log collectors everywhere, unless Logging:Console:FormatterName asks for "simple": the
+        // launch profile of `dotnet run` does, because a person reads that console.
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], ConsoleFormatterNames.Simple, StringComparison.OrdinalIgnoreCase))
         {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 

@@ -117,4 +117,70 @@ public sealed class TrainEvaluateTests : IDisposable
         Assert.InRange(pts.GetProperty("coverage80").GetDouble(), 0.5, 1.0);
         Assert.Equal(played.Count, json.RootElement.GetProperty("rows").GetInt32());
     }
+
+    [Fact]
+    public async Task Tune_records_every_trial_and_train_uses_the_options_it_wrote()
+    {
+        var history = Directory.CreateDirectory(Path.Combine(root.FullName, "history")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(history, "a.csv"), Slice("2022-23", 0, 30));
+        await File.WriteAllLinesAsync(Path.Combine(history, "b.csv"), Slice("2023-24", 0, 20));
+        Assert.Equal(0, (await RunAsync("import", "--data", history)).ExitCode);
+        var trials = Path.Combine(root.FullName, "tuning", "trials.jsonl");
+        var best = Path.Combine(root.FullName, "best.json");
+
+        var tune = await RunAsync("tune", "--trials-out", trials, "--best-out", best, "--configurations", "3", "--budget-minutes", "10", "--stats", "pts,ast");
+        Assert.True(tune.ExitCode == 0, tune.Output + tune.Error);
+
+        // 3 configurations on a third of the rows, the best one on all of them: four trials, each a JSON line.
+        var lines = await File.ReadAllLinesAsync(trials);
+        Assert.Equal(4, lines.Length);
+        var records = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([0, 0, 0, 1], records.Select(r => r.GetProperty("rung").GetInt32()));
+        Assert.All(records, r => Assert.True(r.GetProperty("score").GetDouble() > 0));
+        Assert.All(records, r => Assert.True(r.GetProperty("mae").GetProperty("Ast").GetDouble() > 0));
+        var winner = records[^1].GetProperty("parameters");
+        Assert.Equal(records.Take(3).MinBy(r => r.GetProperty("score").GetDouble()).GetProperty("configuration").GetInt32(), records[^1].GetProperty("configuration").GetInt32());
+        Assert.Contains("4 trials", tune.Output, StringComparison.Ordinal);
+
+        using (var options = JsonDocument.Parse(await File.ReadAllTextAsync(best)))
+        {
+            Assert.Equal(winner.GetProperty("iterations").GetInt32(), options.RootElement.GetProperty("l1Iterations").GetInt32());
+            Assert.Equal(winner.GetProperty("leaves").GetInt32(), options.RootElement.GetProperty("l1Leaves").GetInt32());
+        }
+
+        var train = await RunAsync("train", "--options", best);
+        Assert.True(train.ExitCode == 0, train.Output + train.Error);
+        var manifest = Directory.EnumerateFiles(Path.Combine(root.FullName, "state"), "manifest.json", SearchOption.AllDirectories).Single();
+        using var trained = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
+        Assert.Equal(winner.GetProperty("iterations").GetInt32(), trained.RootElement.GetProperty("Options").GetProperty("L1Iterations").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("missing", "does not exist")]
+    [InlineData("not json {", "is not valid JSON")]
+    public async Task Train_with_an_unusable_options_file_names_the_problem(string content, string expected)
+    {
+        var path = Path.Combine(root.FullName, "options.json");
+        if (content != "missing")
+        {
+            await File.WriteAllTextAsync(path, content);
+        }
+
+        var result = await RunAsync("train", "--options", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "tune" }, "missing required option --trials-out")]
+    [InlineData(new[] { "tune", "--trials-out", "t.jsonl", "--stats", "pts,dunks" }, "'dunks' is not one of")]
+    [InlineData(new[] { "tune", "--trials-out", "t.jsonl", "--budget-minutes", "-1" }, "--budget-minutes must be a number")]
+    [InlineData(new[] { "train", "--quick", "--options", "o.json" }, "cannot be combined")]
+    public async Task Bad_tuning_options_exit_with_one_line_naming_the_problem(string[] args, string expected)
+    {
+        var result = await RunAsync(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
 }

@@ -36,6 +36,7 @@ public static class StorageSetup
         services.TryAddScoped<Features.Models.ModelRegistryService>();
         services.TryAddScoped<Features.Predictions.HistoryLoader>();
         services.TryAddScoped<Features.Models.ModelTrainingService>();
+        services.TryAddScoped<Features.Models.HyperparameterTuningService>();
         services.TryAddScoped<Features.Experiments.ExperimentService>();
         services.TryAddScoped<Features.Drift.DriftService>();
         services.TryAddSingleton(TimeProvider.System);

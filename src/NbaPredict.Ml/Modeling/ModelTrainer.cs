@@ -331,13 +331,24 @@ public static class ModelTrainer
         }
     }
 
+    /// <summary>The native LightGBM parameters of the L1 member.</summary>
+    internal static string L1Parameters(TrainingOptions o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"objective=regression_l1 num_leaves={o.L1Leaves} learning_rate={o.L1LearningRate} min_data_in_leaf={(o.L1MinDataInLeaf > 0 ? o.L1MinDataInLeaf : o.MinExamplesPerLeaf)} " +
+        $"feature_fraction={(o.L1FeatureFraction > 0 ? o.L1FeatureFraction : o.LightGbmFeatureFraction)} bagging_fraction=0.5 bagging_freq=1 lambda_l2=1 num_threads={o.Threads} seed={o.Seed} deterministic=true force_row_wise=true");
+
+    /// <summary>Fits the L1 member alone (also used by the hyperparameter search); serialised with every other LightGBM fit.</summary>
+    internal static CompactForest FitL1Forest(float[] flat, int rows, int f, float[] y, TrainingOptions o)
+    {
+        lock (LightGbmGate)
+        {
+            var (text, _) = NativeLightGbm.Train(flat, rows, f, y, null, L1Parameters(o), o.L1Iterations, 0);
+            return NativeLightGbm.Parse(text);
+        }
+    }
+
     private static MemberModel FitNativeL1(float[] flat, int rows, int f, float[] y, float[] weights, TrainingOptions o)
     {
-        var ci = System.Globalization.CultureInfo.InvariantCulture;
-        var parameters = string.Create(ci,
-            $"objective=regression_l1 num_leaves={o.L1Leaves} learning_rate={o.L1LearningRate} min_data_in_leaf={o.MinExamplesPerLeaf} " +
-            $"feature_fraction={o.LightGbmFeatureFraction} bagging_fraction=0.5 bagging_freq=1 lambda_l2=1 num_threads={o.Threads} seed={o.Seed} deterministic=true force_row_wise=true");
-        var (text, verify) = NativeLightGbm.Train(flat, rows, f, y, o.RecencyDecay < 1 ? weights : null, parameters, o.L1Iterations, 300);
+        var (text, verify) = NativeLightGbm.Train(flat, rows, f, y, o.RecencyDecay < 1 ? weights : null, L1Parameters(o), o.L1Iterations, 300);
         var forest = NativeLightGbm.Parse(text);
         for (var i = 0; i < verify.Length; i++)
         {

@@ -44,6 +44,12 @@ public sealed record TrainingOptions
     /// <summary>Native LightGBM L1 leaves.</summary>
     public int L1Leaves { get; init; } = 31;
 
+    /// <summary>Native LightGBM L1 minimum rows per leaf; 0 uses <see cref="MinExamplesPerLeaf"/>.</summary>
+    public int L1MinDataInLeaf { get; init; }
+
+    /// <summary>Native LightGBM L1 feature fraction per tree; 0 uses <see cref="LightGbmFeatureFraction"/>.</summary>
+    public double L1FeatureFraction { get; init; }
+
     /// <summary>FastTree trees.</summary>
     public int FastTreeTrees { get; init; } = 60;
 

@@ -16,8 +16,12 @@ public static class NbaCli
     public const string Usage = """
         usage: nbapredict <command> [options]
           import --data DIR [--skip-unchanged]   import every *.csv / *.csv.gz box-score file in DIR (idempotent)
-          train [--promote] [--holdout-season S] [--quick]
-                                   train the ensemble on the imported data and register it; --promote makes it production
+          train [--promote] [--holdout-season S] [--quick | --options F.json]
+                                   train the ensemble on the imported data and register it; --promote makes it production;
+                                   --options trains with the hyperparameters `tune --best-out` wrote
+          tune --trials-out F.jsonl [--best-out F.json] [--holdout-season S] [--budget-minutes 15] [--configurations 27] [--stats pts,reb,ast]
+                                   successive-halving search of the L1 member's hyperparameters, fit on the training
+                                   seasons and scored on the calibration season; every trial is written as it ends
           evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR]
                                    walk forward through DIR with the production model, never retraining;
                                    --report writes evaluation.md and its charts into DIR
@@ -51,6 +55,7 @@ public static class NbaCli
             {
                 "import" => await WithServicesAsync(configurationOverride, services => ImportCommand.RunAsync(services, options, output)),
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
+                "tune" => await WithServicesAsync(configurationOverride, services => TuneCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
                 "keys" or "clients" => await WithServicesAsync(configurationOverride, services => SecurityCommands.RunAsync(services, args[0], subcommand, options, output)),
                 "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),

@@ -13,7 +13,22 @@ internal static class TrainCommand
         var promote = options.Flag("promote");
         var holdout = options.Optional("holdout-season");
         var quick = options.Flag("quick");
+        var optionsFile = options.Optional("options");
         options.RejectUnknown();
+        if (quick && optionsFile is not null)
+        {
+            throw new CommandLineException("--quick and --options cannot be combined: --quick picks its own hyperparameters");
+        }
+
+        TrainingOptions? trainingOptions;
+        try
+        {
+            trainingOptions = optionsFile is not null ? HyperparameterTuningService.ReadOptions(optionsFile) : quick ? TrainingOptions.Quick : null;
+        }
+        catch (DomainException ex)
+        {
+            throw new CommandLineException(ex.Message);
+        }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = Math.Max(console.Profile.Width, 120);
@@ -23,7 +38,7 @@ internal static class TrainCommand
         {
             outcome = await console.Status().StartAsync("training", async context =>
                 await trainer.TrainAsync(
-                    new TrainingRequest(holdout, promote, quick ? TrainingOptions.Quick : null),
+                    new TrainingRequest(holdout, promote, trainingOptions),
                     message =>
                     {
                         context.Status(Markup.Escape(message));

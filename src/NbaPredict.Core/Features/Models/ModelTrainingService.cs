@@ -35,31 +35,8 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
         log ??= _ => { };
         using var job = Telemetry.NbaTelemetry.TimeJob("training");
         var started = Stopwatch.StartNew();
-        var records = await history.LoadAsync(cancellationToken: cancellationToken);
-        if (request.HoldoutSeason is { } holdout)
-        {
-            if (!Seasons.TryParseStartYear(holdout, out var holdoutYear))
-            {
-                throw new DomainException("INVALID_SEASON", $"holdout season '{holdout}' is not a label like 2023-24");
-            }
-
-            var cut = SeasonStart(holdoutYear);
-            records = records.Where(r => r.Date < cut).ToList();
-        }
-
-        if (request.Before is { } before)
-        {
-            records = records.Where(r => r.Date < before).ToList();
-        }
-
-        var seasons = records.Select(r => FeatureStore.SeasonKeyOf(r.Date)).Distinct().Order().ToList();
-        if (seasons.Count < 2)
-        {
-            throw new DomainException("NOT_ENOUGH_DATA", $"training needs at least two seasons of box scores (one to train, one to calibrate); found {seasons.Count}");
-        }
-
+        var (records, plan, seasons) = TrainingWindows.Select(await history.LoadAsync(cancellationToken: cancellationToken), request.HoldoutSeason, request.Before);
         var calibrationYear = seasons[^1];
-        var plan = new TrainingPlan(SeasonStart(seasons[0]), SeasonStart(calibrationYear), SeasonStart(calibrationYear), SeasonStart(calibrationYear + 1));
         log($"training on {records.Count:N0} player-games: seasons {Seasons.Label(seasons[0])}…{Seasons.Label(seasons[^2])}, calibrating on {Seasons.Label(calibrationYear)}");
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -107,6 +84,4 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
         job.Succeeded();
         return new TrainingOutcome(model, bundle, started.Elapsed);
     }
-
-    private static DateOnly SeasonStart(int startYear) => new(startYear, 8, 1);
 }

@@ -37,6 +37,8 @@ internal static class Program
                 case "--l1-iter": o = o with { L1Iterations = Int(args[++i]) }; break;
                 case "--l1-lr": o = o with { L1LearningRate = Dbl(args[++i]) }; break;
                 case "--l1-leaves": o = o with { L1Leaves = Int(args[++i]) }; break;
+                case "--l1-min-leaf": o = o with { L1MinDataInLeaf = Int(args[++i]) }; break;
+                case "--l1-ff": o = o with { L1FeatureFraction = Dbl(args[++i]) }; break;
                 case "--lgb-iter": o = o with { LightGbmIterations = Int(args[++i]) }; break;
                 case "--decay": o = o with { RecencyDecay = Dbl(args[++i]) }; break;
                 case "--min-leaf": o = o with { MinExamplesPerLeaf = Int(args[++i]) }; break;

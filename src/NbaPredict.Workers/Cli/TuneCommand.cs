@@ -42,7 +42,7 @@ internal static class TuneCommand
                         trials.WriteLine(JsonSerializer.Serialize(trial, ModelTrainingService.Json));
                         trials.Flush();
                         var line = string.Create(CultureInfo.InvariantCulture,
-                            $"trial {trial.Id + 1}: rung {trial.Rung} ({trial.TrainRows:N0} rows) score {trial.Score:F4} in {trial.Seconds:F0}s  {Describe(trial.Parameters)}");
+                            $"trial {trial.Id}: rung {trial.Rung} ({trial.TrainRows:N0} rows) score {trial.Score:F4} in {trial.Seconds:F0}s  {Describe(trial.Parameters)}");
                         context.Status(Markup.Escape(line));
                         console.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(line)}");
                     },
@@ -61,7 +61,7 @@ internal static class TuneCommand
         {
             string[] cells =
             [
-                (t.Id + 1).ToString(CultureInfo.InvariantCulture), t.Rung.ToString(CultureInfo.InvariantCulture), t.TrainRows.ToString("N0", CultureInfo.InvariantCulture),
+                t.Id.ToString(CultureInfo.InvariantCulture), t.Rung.ToString(CultureInfo.InvariantCulture), t.TrainRows.ToString("N0", CultureInfo.InvariantCulture),
                 Markup.Escape(Describe(t.Parameters)), t.Score.ToString("F4", CultureInfo.InvariantCulture),
                 .. stats.Select(s => t.ImprovementVsLast10Pct[s].ToString("F2", CultureInfo.InvariantCulture) + "%"),
             ];
@@ -77,7 +77,7 @@ internal static class TuneCommand
         var budgetNote = result.BudgetExhausted ? " (time budget reached)" : "";
         var optionsNote = bestOut is null ? "" : $"; options in {bestOut} (train --options {bestOut})";
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{result.Trials.Count} trials{budgetNote}; best: trial {result.Best.Id + 1}, {Describe(result.Best.Parameters)}; scored on {outcome.Plan.ValidateFrom:yyyy-MM-dd}…{outcome.Plan.ValidateTo:yyyy-MM-dd}; trials in {trialsOut}{optionsNote}"));
+            $"{result.Trials.Count} trials{budgetNote}; best: trial {result.Best.Id}, {Describe(result.Best.Parameters)}; scored on {outcome.Plan.ValidateFrom:yyyy-MM-dd}…{outcome.Plan.ValidateTo:yyyy-MM-dd}; trials in {trialsOut}{optionsNote}"));
         return 0;
     }
 

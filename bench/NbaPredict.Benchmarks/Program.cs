@@ -72,6 +72,20 @@ internal static class Program
                 ServingState.OpenAsync(Environment.GetEnvironmentVariable(ServingState.StateDirVariable)!, Path.GetFullPath(dataDir)).GetAwaiter().GetResult().Dispose();
                 BenchmarkDotNet.Running.BenchmarkRunner.Run<ServingBenchmarks>(args: filter);
                 return 0;
+            case "resave":
+                {
+                    // Cost of saving a bundle with its ONNX copies (the training run pays it once).
+                    var bundle = ModelBundle.Load(save ?? throw new ArgumentException("resave needs --save <bundle dir>"));
+                    var target = Path.Combine(Path.GetTempPath(), "nbapredict-resave-" + Guid.NewGuid().ToString("N"));
+                    var sw = System.Diagnostics.Stopwatch.StartNew();
+                    bundle.Save(target);
+                    var files = new DirectoryInfo(target).GetFiles();
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"saved in {sw.Elapsed.TotalSeconds:F1}s: {files.Length} files, {files.Sum(f => f.Length) / 1e6:F1} MB, of which ONNX {files.Count(f => f.Extension == ".onnx")} files, {files.Where(f => f.Extension == ".onnx").Sum(f => f.Length) / 1e6:F1} MB"));
+                    Directory.Delete(target, true);
+                    return 0;
+                }
+
             case "experiment":
                 if (shifted)
                 {

@@ -81,7 +81,7 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
         {
             fx.Bundle.Save(dir);
             Assert.True(File.Exists(Path.Combine(dir, "manifest.json")));
-            Assert.Equal(21, Directory.GetFiles(dir).Length); // 4 stats x 5 members + manifest
+            Assert.Equal(37, Directory.GetFiles(dir).Length); // 4 stats x (5 members + 4 ONNX copies of the ML.NET members) + manifest
             var loaded = ModelBundle.Load(dir);
             Assert.Equal(FeatureSchema.Version, loaded.Manifest.FeatureSchemaVersion);
             Assert.Equal(fx.Plan.TrainFrom, loaded.Manifest.TrainFrom);
@@ -229,6 +229,68 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
             Assert.Equal(fx.Plan.CalibrationTo, loaded.Manifest.RefittedThrough);
             var row = fx.TestRows().First();
             Assert.Equal(b.PredictPoint(fx.Matrix.Row(row)), loaded.Models.Single().PredictPoint(fx.Matrix.Row(row)), 5);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Saved_ML_NET_members_have_ONNX_copies_that_score_like_the_ensemble_members()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nbapredict-ml-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            fx.Bundle.Save(dir);
+            var manifest = ModelBundle.ReadManifest(dir);
+            var rows = fx.TestRows().Take(40).ToArray();
+            var f = FeatureSchema.Count;
+            var checkedMembers = 0;
+            foreach (var stat in manifest.Stats)
+            {
+                var model = fx.Bundle.Models.Single(m => m.Stat == stat.Stat);
+                for (var j = 0; j < stat.Members.Count; j++)
+                {
+                    var entry = stat.Members[j];
+                    if (entry.Kind == MemberKind.LightGbmL1)
+                    {
+                        Assert.Null(entry.OnnxFile); // no ML.NET converter; its LightGBM text model is the portable form
+                        continue;
+                    }
+
+                    Assert.NotNull(entry.OnnxFile);
+                    var member = model.Members[j];
+                    var input = new float[rows.Length * f];
+                    for (var r = 0; r < rows.Length; r++)
+                    {
+                        var x = fx.Matrix.Row(rows[r]);
+                        for (var c = 0; c < f; c++)
+                        {
+                            input[(r * f) + c] = entry.Kind == MemberKind.Linear ? (x[c] - manifest.LinearFeatureMean[c]) / manifest.LinearFeatureStd[c] : x[c];
+                        }
+                    }
+
+                    using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(dir, entry.OnnxFile!));
+                    var inputName = session.InputMetadata.Keys.Single(k => k.StartsWith("Features", StringComparison.Ordinal));
+                    var feeds = session.InputMetadata.Keys.Select(k => k == inputName
+                        ? Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(k, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(input, [rows.Length, f]))
+                        : Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(k, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new float[rows.Length], [rows.Length, 1]))).ToList();
+                    using var results = session.Run(feeds);
+                    var score = results.First(v => v.Name.StartsWith("Score", StringComparison.Ordinal)).AsEnumerable<float>().ToArray();
+                    Assert.Equal(rows.Length, score.Length);
+                    for (var r = 0; r < rows.Length; r++)
+                    {
+                        var expected = member.Predict(fx.Matrix.Row(rows[r]));
+                        var actual = TargetTransforms.Inverse(member.Transform, score[r]);
+                        Assert.True(Math.Abs(expected - actual) < 1e-3 * Math.Max(1, Math.Abs(expected)), $"{stat.Stat} {entry.Kind} row {r}: ONNX {actual} vs {expected}");
+                    }
+
+                    checkedMembers++;
+                }
+            }
+
+            Assert.Equal(fx.Bundle.Stats.Count * 4, checkedMembers);
         }
         finally
         {

@@ -105,7 +105,7 @@ public sealed record BundleManifest
     public sealed record StatEntry(StatKind Stat, double Intercept, IReadOnlyList<MemberEntry> Members, IntervalEntry? Intervals);
 
     /// <summary>One member.</summary>
-    public sealed record MemberEntry(MemberKind Kind, TargetTransform Transform, string File, double Weight, double Scale);
+    public sealed record MemberEntry(MemberKind Kind, TargetTransform Transform, string File, double Weight, double Scale, string? OnnxFile = null);
 
     /// <summary>Conformal quantiles of residual/scale.</summary>
     public sealed record IntervalEntry(string ScaleFeature, double Lo80, double Hi80, double Lo95, double Hi95, int CalibrationRows);
@@ -253,8 +253,13 @@ public sealed class ModelBundle
         return result;
     }
 
-    /// <summary>Saves the bundle (ML.NET zips + manifest.json) into <paramref name="directory"/> (created if needed).</summary>
-    public void Save(string directory)
+    /// <summary>
+    /// Saves the bundle (ML.NET zips, native LightGBM text models, manifest.json) into <paramref name="directory"/>
+    /// (created if needed). With <paramref name="exportOnnx"/>, every ML.NET member is also written as ONNX
+    /// (<c>MemberEntry.OnnxFile</c>), so other runtimes can score it; the native L1 member has no ONNX converter, and
+    /// its LightGBM text model is the portable form.
+    /// </summary>
+    public void Save(string directory, bool exportOnnx = true)
     {
         Directory.CreateDirectory(directory);
         var ml = new MLContext(Manifest.Options.Seed);
@@ -267,6 +272,7 @@ public sealed class ModelBundle
             {
                 var mem = m.Members[j];
                 var file = $"{m.Stat.ToString().ToLowerInvariant()}.{mem.Kind.ToString().ToLowerInvariant()}";
+                string? onnx = null;
                 if (mem.NativeModelText is not null)
                 {
                     file += ".txt";
@@ -274,6 +280,7 @@ public sealed class ModelBundle
                 }
                 else if (mem.MlModel is not null && mem.MlInputSchema is not null)
                 {
+                    onnx = exportOnnx ? ExportOnnx(ml, mem, directory, file + ".onnx") : null;
                     file += ".zip";
                     ml.Model.Save(mem.MlModel, mem.MlInputSchema, Path.Combine(directory, file));
                 }
@@ -282,7 +289,7 @@ public sealed class ModelBundle
                     throw new InvalidOperationException("Member has no model to save.");
                 }
 
-                members.Add(new BundleManifest.MemberEntry(mem.Kind, mem.Transform, file, m.Weights[j], mem.Forest?.Scale ?? 1));
+                members.Add(new BundleManifest.MemberEntry(mem.Kind, mem.Transform, file, m.Weights[j], mem.Forest?.Scale ?? 1, onnx));
                 if (mem.FeatureMean is not null)
                 {
                     mean = mem.FeatureMean;
@@ -300,6 +307,30 @@ public sealed class ModelBundle
 
         Manifest = Manifest with { Stats = stats, LinearFeatureMean = mean, LinearFeatureStd = std };
         File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(Manifest, Json));
+    }
+
+    /// <summary>
+    /// Writes one ML.NET member as ONNX. Its input is the feature vector ("Features", float[FeatureCount]): raw for the
+    /// tree members, standardised with the manifest's LinearFeatureMean/Std for the linear one. Its "Score" output is
+    /// in the member's training space (before the member's target transform is inverted).
+    /// Returns the file name, or null when ML.NET has no converter for the model.
+    /// </summary>
+    private static string? ExportOnnx(MLContext ml, MemberModel member, string directory, string file)
+    {
+        var input = ml.Data.LoadFromEnumerable(
+            [new ModelTrainer.MlRow { Features = new float[FeatureSchema.Count] }],
+            ModelTrainer.RowSchema(FeatureSchema.Count));
+        try
+        {
+            using var stream = File.Create(Path.Combine(directory, file));
+            ml.Model.ConvertToOnnx(member.MlModel!, input, stream);
+            return file;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
+        {
+            File.Delete(Path.Combine(directory, file));
+            return null;
+        }
     }
 
     /// <summary>Reads only the manifest of a saved bundle.</summary>

@@ -29,6 +29,14 @@ public static class ModelTrainer
         public float[] Features { get; set; } = [];
     }
 
+    /// <summary>The ML.NET schema of a training row with <paramref name="features"/> features.</summary>
+    internal static SchemaDefinition RowSchema(int features)
+    {
+        var schema = SchemaDefinition.Create(typeof(MlRow));
+        schema[nameof(MlRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features);
+        return schema;
+    }
+
     /// <summary>Trains a bundle from a point-in-time feature matrix (built by <see cref="FeatureStore.BuildHistorical"/>).</summary>
     public static ModelBundle Train(FeatureMatrix matrix, TrainingPlan plan, TrainingOptions? options = null, Action<string>? log = null)
     {
@@ -81,8 +89,7 @@ public static class ModelTrainer
         // The refit set adds the calibration season, the most recent data there is, once stacking and intervals are fitted.
         var refitSet = o.RefitOnCalibration ? TrainingSet.Build(matrix, [.. train, .. calib], o, plan.CalibrationTo, mean, std) : null;
 
-        var schemaDef = SchemaDefinition.Create(typeof(MlRow));
-        schemaDef[nameof(MlRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, f);
+        var schemaDef = RowSchema(f);
 
         // Stats are trained concurrently (one worker per thread, each trainer single-threaded): ML.NET's data
         // preparation is single-threaded, so this keeps both cores busy. Results do not depend on scheduling.

@@ -19,11 +19,16 @@ namespace NbaPredict.IntegrationTests.Infrastructure;
 /// <summary>The real API (Program) on a real database, with the SQL it sends counted.</summary>
 public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraConfiguration = null) : WebApplicationFactory<Program>
 {
-    /// <summary>So tests never wait on the rate limit of the default credential.</summary>
-    private static readonly Dictionary<string, string?> TestSecurityConfiguration = new()
+    /// <summary>Settings every test host shares.</summary>
+    private static readonly Dictionary<string, string?> TestHostConfiguration = new()
     {
+        // So tests never wait on the rate limit of the default credential.
         ["Security:RateLimits:Enterprise:PerMinute"] = "10000000",
         ["Security:RateLimits:Enterprise:Burst"] = "1000000",
+
+        // Per-request and per-command information lines made the test output megabytes long; warnings still show.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
     };
 
     private readonly Lock apiKeyGate = new();
@@ -80,7 +85,7 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        var configuration = Database.Configuration.Concat(TestSecurityConfiguration)
+        var configuration = Database.Configuration.Concat(TestHostConfiguration)
             .Concat(extraConfiguration ?? new Dictionary<string, string?>()).ToList();
         foreach (var (key, value) in configuration)
         {

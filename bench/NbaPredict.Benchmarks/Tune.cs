@@ -54,6 +54,11 @@ internal static class Tune
             LongMemory(recs, extraNames, extra);
         }
 
+        if (blocks.Contains("oppabsent"))
+        {
+            OpponentAbsences(recs, extraNames, extra);
+        }
+
         var valFrom = new DateOnly(2022, 8, 1);
         var valTo = new DateOnly(2023, 8, 1);
         var train = new List<int>();
@@ -296,6 +301,101 @@ internal static class Tune
             {
                 names.Add("rate40_" + keys[k]); extra.Add(rate40[k]);
             }
+        }
+    }
+
+    /// <summary>The opponent's rotation players missing from its last game: count, their minutes, points and rebounds per game.</summary>
+    private static void OpponentAbsences(IReadOnlyList<PlayerGameRecord> recs, List<string> names, List<float[]> extra)
+    {
+        var n = recs.Count;
+        var cols = new float[5][];
+        for (var c = 0; c < cols.Length; c++)
+        {
+            cols[c] = new float[n];
+        }
+
+        // per team: list of games (day, player -> (min, pts, reb))
+        var games = new Dictionary<string, List<(int Day, Dictionary<int, (int Min, int Pts, int Reb)> Players)>>();
+        var s = 0;
+        while (s < n)
+        {
+            var e = s + 1;
+            while (e < n && recs[e].Date == recs[s].Date)
+            {
+                e++;
+            }
+
+            for (var i = s; i < e; i++)
+            {
+                var opp = recs[i].OpponentCode;
+                if (!games.TryGetValue(opp, out var list) || list.Count == 0)
+                {
+                    continue;
+                }
+
+                var last = list[^1].Players;
+                var window = list.Skip(Math.Max(0, list.Count - 11)).Take(Math.Min(10, list.Count - 1)).ToList(); // the 10 games before the last
+                var stats = new Dictionary<int, (int Games, double Min, double Pts, double Reb)>();
+                foreach (var g in window)
+                {
+                    foreach (var (pid, v) in g.Players)
+                    {
+                        stats.TryGetValue(pid, out var a);
+                        stats[pid] = (a.Games + (v.Min >= 15 ? 1 : 0), a.Min + v.Min, a.Pts + v.Pts, a.Reb + v.Reb);
+                    }
+                }
+
+                double count = 0, min = 0, pts = 0, reb = 0, rotMin = 0;
+                foreach (var (pid, a) in stats)
+                {
+                    if (a.Games < 3)
+                    {
+                        continue;
+                    }
+
+                    var gp = window.Count(g => g.Players.ContainsKey(pid));
+                    rotMin += a.Min / gp;
+                    if (!last.ContainsKey(pid))
+                    {
+                        count++;
+                        min += a.Min / gp;
+                        pts += a.Pts / gp;
+                        reb += a.Reb / gp;
+                    }
+                }
+
+                cols[0][i] = (float)count;
+                cols[1][i] = (float)min;
+                cols[2][i] = (float)pts;
+                cols[3][i] = (float)reb;
+                cols[4][i] = rotMin > 0 ? (float)(min / rotMin) : 0;
+            }
+
+            for (var i = s; i < e; i++)
+            {
+                var r = recs[i];
+                if (!games.TryGetValue(r.TeamCode, out var list))
+                {
+                    list = [];
+                    games[r.TeamCode] = list;
+                }
+
+                if (list.Count == 0 || list[^1].Day != r.Date.DayNumber)
+                {
+                    list.Add((r.Date.DayNumber, new Dictionary<int, (int, int, int)>()));
+                }
+
+                list[^1].Players[r.PlayerId] = (r.Minutes, r.Pts, r.Reb);
+            }
+
+            s = e;
+        }
+
+        string[] nm = ["opp_absent_count", "opp_absent_min", "opp_absent_pts", "opp_absent_reb", "opp_absent_min_share"];
+        for (var c = 0; c < cols.Length; c++)
+        {
+            names.Add(nm[c]);
+            extra.Add(cols[c]);
         }
     }
 

@@ -1,5 +1,6 @@
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Predictions;
 using NbaPredict.IntegrationTests.Infrastructure;
@@ -127,6 +128,25 @@ public sealed class ArtifactStoreTests(ArtifactStoreTests.TrainedWithS3 fixture)
         Assert.DoesNotContain(fresh.DataDirectory, message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(fresh.ModelsDirectory, broken)), "an incomplete artifact must not be put in place");
         Assert.Empty(Directory.EnumerateDirectories(fresh.ModelsDirectory, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task A_failed_upload_registers_nothing_and_names_the_version_and_bucket()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.Sqlite);
+        var configuration = fixture.S3.Configuration("unreachable");
+        configuration["Models:S3:Bucket"] = "no-such-bucket";
+        await using var app = new NbaApp(database, configuration);
+        await app.ImportTwoSeasonSlicesAsync(days: 8);
+        await using var scope = app.Services.CreateAsyncScope();
+
+        var failure = await Assert.ThrowsAsync<DomainException>(() =>
+            scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny)));
+
+        Assert.Equal("MODEL_ARTIFACT_UPLOAD_FAILED", failure.Code);
+        Assert.Matches("model 'm[0-9-]+b*' to bucket 'no-such-bucket' failed", failure.Message);
+        Assert.Empty(await scope.ServiceProvider.GetRequiredService<ModelRegistryService>().ListAsync());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(database.DataDirectory, "models")));
     }
 
     [Fact]

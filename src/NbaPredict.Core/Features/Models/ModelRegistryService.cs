@@ -6,7 +6,8 @@ namespace NbaPredict.Core.Features.Models;
 
 /// <summary>
 /// The model registry: artifacts live under <c>NBAPREDICT_DATA_DIR/models/&lt;version&gt;</c> (copied to and from the
-/// configured <see cref="IModelArtifactStore"/>), metadata in the database. Exactly one version is in production at a time; promoting archives the previous one.
+/// configured <see cref="IModelArtifactStore"/>), metadata in the database. Exactly one version is in production at
+/// a time; promoting archives the previous one.
 /// </summary>
 public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings, Predictions.ProductionModel production, Events.IEventBus events, IModelArtifactStore artifacts)
 {

@@ -33,6 +33,7 @@ public static class StorageSetup
         services.TryAddScoped<Features.Players.PlayerService>();
         services.TryAddScoped<Features.Games.GameService>();
         services.TryAddScoped<Features.Teams.TeamService>();
+        Features.Models.ArtifactStoreSetup.AddNbaArtifactStore(services);
         services.TryAddScoped<Features.Models.ModelRegistryService>();
         services.TryAddScoped<Features.Predictions.HistoryLoader>();
         services.TryAddScoped<Features.Models.ModelTrainingService>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Import;
@@ -51,7 +52,11 @@ internal static class EvaluateCommand
         ModelBundle bundle;
         try
         {
-            bundle = ModelBundle.Load(registry.ArtifactDirectory(model));
+            bundle = ModelBundle.Load(await registry.LocalArtifactDirectoryAsync(model));
+        }
+        catch (DomainException ex)
+        {
+            throw new CommandLineException(ex.Message);
         }
         catch (FeatureSchemaMismatchException ex)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NbaPredict.Core;
 using NbaPredict.Core.Data;
 using NbaPredict.Core.Features.Ingestion;
@@ -93,6 +94,16 @@ public static class NbaCli
         builder.AddNbaWorkerTelemetry();
         builder.Services.AddNbaJobServices();
         using var host = builder.Build();
+        try
+        {
+            // The commands never start the host, so its start-up checks (e.g. Models:S3:*) are run here.
+            host.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new CommandLineException(ex.Message);
+        }
+
         host.Services.StartNbaWorkerTelemetry();
         await using var scope = host.Services.CreateAsyncScope();
         try

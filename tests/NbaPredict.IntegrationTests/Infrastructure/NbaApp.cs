@@ -85,8 +85,13 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        var configuration = Database.Configuration.Concat(TestHostConfiguration)
-            .Concat(extraConfiguration ?? new Dictionary<string, string?>()).ToList();
+        // Extra configuration wins over the database's, e.g. a second instance's own NBAPREDICT_DATA_DIR.
+        var configuration = new Dictionary<string, string?>(Database.Configuration);
+        foreach (var (key, value) in TestHostConfiguration.Concat(extraConfiguration ?? new Dictionary<string, string?>()))
+        {
+            configuration[key] = value;
+        }
+
         foreach (var (key, value) in configuration)
         {
             builder.UseSetting(key, value);

@@ -67,7 +67,7 @@ public sealed class InsightInputs(IServiceScopeFactory scopes, ProductionModel p
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
         var model = await registry.GetAsync(version, cancellationToken)
             ?? throw new DomainException("MODEL_NOT_FOUND", $"model '{version}' that made this prediction is no longer registered");
-        return bundles.GetOrAdd(version, await ProductionModel.LoadBundleAsync(registry.ArtifactDirectory(model), version, cancellationToken));
+        return bundles.GetOrAdd(version, await registry.LoadBundleAsync(model, cancellationToken));
     }
 }
 

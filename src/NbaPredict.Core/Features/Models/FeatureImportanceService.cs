@@ -36,6 +36,6 @@ public sealed class FeatureImportanceService(IServiceScopeFactory scopes, Produc
     {
         await using var scope = scopes.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
-        return await ProductionModel.LoadBundleAsync(registry.ArtifactDirectory(model), model.Version, cancellationToken);
+        return await registry.LoadBundleAsync(model, cancellationToken);
     }
 }

@@ -5,14 +5,30 @@ using NbaPredict.Core.Domain;
 namespace NbaPredict.Core.Features.Models;
 
 /// <summary>
-/// The model registry: artifacts live under <c>NBAPREDICT_DATA_DIR/models/&lt;version&gt;</c>, metadata in the
-/// database. Exactly one version is in production at a time; promoting archives the previous one.
+/// The model registry: artifacts live under <c>NBAPREDICT_DATA_DIR/models/&lt;version&gt;</c> (copied to and from the
+/// configured <see cref="IModelArtifactStore"/>), metadata in the database. Exactly one version is in production at
+/// a time; promoting archives the previous one.
 /// </summary>
-public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings, Predictions.ProductionModel production, Events.IEventBus events)
+public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> contexts, NbaPredictSettings settings, Predictions.ProductionModel production, Events.IEventBus events, IModelArtifactStore artifacts)
 {
     public string ModelsDirectory => Path.Combine(settings.DataDirectory, "models");
 
     public string ArtifactDirectory(ModelVersion model) => Path.Combine(ModelsDirectory, model.ArtifactPath);
+
+    /// <summary>
+    /// <see cref="ArtifactDirectory"/>, fetched from the artifact store first when this instance has no copy (the
+    /// version was trained on another machine). Everything that loads a bundle goes through here.
+    /// </summary>
+    public async Task<string> LocalArtifactDirectoryAsync(ModelVersion model, CancellationToken cancellationToken = default)
+    {
+        var directory = ArtifactDirectory(model);
+        await artifacts.EnsureLocalAsync(model.Version, directory, cancellationToken);
+        return directory;
+    }
+
+    /// <summary>Loads <paramref name="model"/>'s bundle from its local copy, fetching that first when needed.</summary>
+    public async Task<Ml.Modeling.ModelBundle> LoadBundleAsync(ModelVersion model, CancellationToken cancellationToken = default) =>
+        await Predictions.ProductionModel.LoadBundleAsync(await LocalArtifactDirectoryAsync(model, cancellationToken), model.Version, cancellationToken);
 
     /// <summary>A new, unused version name based on the UTC time, e.g. <c>m20261124-171500</c>.</summary>
     public static string NewVersionName(DateTimeOffset now) =>
@@ -43,7 +59,7 @@ public sealed class ModelRegistryService(IDbContextFactory<NbaDbContext> context
         var candidate = await GetAsync(version, cancellationToken)
             ?? throw new DomainException("MODEL_NOT_FOUND", $"no model version '{version}' in the registry");
         // Load first: a model that cannot be served is refused before the registry changes.
-        var bundle = await Predictions.ProductionModel.LoadBundleAsync(ArtifactDirectory(candidate), version, cancellationToken);
+        var bundle = await LoadBundleAsync(candidate, cancellationToken);
         var promoted = await PromoteInRegistryAsync(version, cancellationToken);
         production.Serve(promoted, bundle);
         await events.PublishAsync(Events.Topics.ModelPromoted, promoted, cancellationToken);

@@ -19,9 +19,10 @@ public sealed record TrainingOutcome(ModelVersion Model, ModelBundle Bundle, Tim
 /// <summary>
 /// Trains the ensemble on stored box scores and registers it: the latest season kept for training calibrates
 /// the stacker and the intervals; every earlier season trains the members. The artifact is written to a
-/// temporary folder and renamed into place, so a crash never leaves a half-written model behind.
+/// temporary folder and renamed into place, so a crash never leaves a half-written model behind, then copied to the
+/// artifact store (a no-op for the default filesystem store).
 /// </summary>
-public sealed class ModelTrainingService(HistoryLoader history, ModelRegistryService registry, TimeProvider time)
+public sealed class ModelTrainingService(HistoryLoader history, ModelRegistryService registry, IModelArtifactStore artifacts, TimeProvider time)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -55,6 +56,17 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
         var staging = StagingDirectories.NewPath(registry.ModelsDirectory, version);
         bundle.Save(staging);
         Directory.Move(staging, target);
+        try
+        {
+            // Uploaded before registering, so a registered version always has its artifact in the store.
+            await artifacts.UploadAsync(version, target, cancellationToken);
+        }
+        catch
+        {
+            // Nothing is registered: drop the folder too, so the version name is free for the next attempt.
+            Directory.Delete(target, recursive: true);
+            throw;
+        }
 
         var manifest = bundle.Manifest;
         var model = await registry.RegisterAsync(new ModelVersion

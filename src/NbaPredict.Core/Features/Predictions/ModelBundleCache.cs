@@ -47,7 +47,7 @@ public sealed class ModelBundleCache(IServiceScopeFactory scopes, ProductionMode
         var registry = scope.ServiceProvider.GetRequiredService<ModelRegistryService>();
         var model = await registry.GetAsync(version)
             ?? throw new DomainException("MODEL_NOT_FOUND", $"no model version '{version}' in the registry");
-        var bundle = await ProductionModel.LoadBundleAsync(registry.ArtifactDirectory(model), version, CancellationToken.None);
+        var bundle = await registry.LoadBundleAsync(model, CancellationToken.None);
         return new LoadedModel(model, bundle);
     }
 }

@@ -85,7 +85,7 @@ public sealed class ProductionModel(IServiceScopeFactory scopes, TimeProvider ti
 
             try
             {
-                var bundle = await LoadBundleAsync(registry.ArtifactDirectory(production), production.Version, cancellationToken);
+                var bundle = await registry.LoadBundleAsync(production, cancellationToken);
                 current = new LoadedModel(production, bundle);
                 logger.LogInformation("Serving model {Version} (feature schema {Schema})", production.Version, production.FeatureSchemaVersion);
             }

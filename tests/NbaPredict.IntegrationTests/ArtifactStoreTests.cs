@@ -101,8 +101,11 @@ public sealed class ArtifactStoreTests(ArtifactStoreTests.TrainedWithS3 fixture)
         Assert.Empty(Directory.EnumerateDirectories(second.ModelsDirectory, ".staging-*"));
     }
 
-    [Fact]
-    public async Task An_instance_that_finds_an_object_missing_names_the_version_and_bucket()
+    [Theory]
+    [InlineData("manifest.json")]
+    [InlineData(".zip")]
+    [InlineData(".onnx")]
+    public async Task An_instance_that_finds_an_object_missing_names_the_version_and_bucket(string lostFile)
     {
         string broken;
         await using (var scope = fixture.App.Services.CreateAsyncScope())
@@ -110,9 +113,12 @@ public sealed class ArtifactStoreTests(ArtifactStoreTests.TrainedWithS3 fixture)
             broken = (await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Options: TestTraining.Tiny))).Model.Version;
         }
 
+        string lostKey;
         using (var client = fixture.S3.CreateClient())
         {
-            await client.DeleteObjectAsync(fixture.S3.Bucket, $"shared/{broken}/{S3ArtifactStore.ManifestFile}");
+            var keys = (await client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = fixture.S3.Bucket, Prefix = $"shared/{broken}/" })).S3Objects.Select(o => o.Key);
+            lostKey = keys.Order(StringComparer.Ordinal).First(k => k.EndsWith(lostFile, StringComparison.Ordinal));
+            await client.DeleteObjectAsync(fixture.S3.Bucket, lostKey);
         }
 
         await using var fresh = fixture.StartSecondInstance();
@@ -124,10 +130,13 @@ public sealed class ArtifactStoreTests(ArtifactStoreTests.TrainedWithS3 fixture)
         var message = (string)error["message"]!;
         Assert.Contains($"'{broken}'", message, StringComparison.Ordinal);
         Assert.Contains($"'{fixture.S3.Bucket}'", message, StringComparison.Ordinal);
+        Assert.Contains(lostKey, message, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", message, StringComparison.Ordinal);
         Assert.DoesNotContain(fresh.DataDirectory, message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(fresh.ModelsDirectory, broken)), "an incomplete artifact must not be put in place");
-        Assert.Empty(Directory.EnumerateDirectories(fresh.ModelsDirectory, ".staging-*"));
+
+        // Only this version's staging folders: the fresh instance may be downloading the production model meanwhile.
+        Assert.Empty(Directory.EnumerateDirectories(fresh.ModelsDirectory, $".staging-{broken}-*"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using NbaPredict.Ml.Modeling;
 
 namespace NbaPredict.Core.Features.Models;
 
@@ -105,7 +106,20 @@ public sealed class S3ArtifactStore : IModelArtifactStore, IDisposable
                 await response.WriteResponseStreamToFileAsync(target, append: false, cancellationToken);
             }
 
+            // A member file lost from the bucket must not surface later as a half-loadable folder: the manifest
+            // names every file the bundle needs, so check them all before putting the folder in place.
+            var needed = ModelBundle.ReadManifest(staging).Stats.SelectMany(s => s.Members)
+                .SelectMany(m => m.OnnxFile is null ? [m.File] : new[] { m.File, m.OnnxFile });
+            if (needed.FirstOrDefault(file => !File.Exists(Path.Combine(staging, file))) is { } lost)
+            {
+                throw Missing(version, $"{keyPrefix}{lost} is missing");
+            }
+
             Directory.Move(staging, localDirectory);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new DomainException("MODEL_ARTIFACT_INVALID", $"model '{version}' in bucket '{bucket}' has an unreadable {ManifestFile}: {FirstLine(ex.Message)}");
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {

@@ -116,6 +116,9 @@ public sealed partial class ChartTests
         Assert.Contains("NBAPREDICT_DATA_DIR", names);
         Assert.Contains("ASPNETCORE_URLS", names);
         Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT", names);
+        Assert.Contains("Models__ArtifactStore", names);
+        Assert.Contains("Models__S3__Bucket", names);
+        Assert.Contains("Models__S3__SecretKey", names);
         Assert.All(names, n => Assert.Contains(n, Repository.ConfigurationNamesReadByCode));
         Assert.Equal("configMapRef", ((YamlMappingNode)((YamlSequenceNode)env.Child("envFrom")!)[0]).Children.Keys.Single().Scalar());
         Assert.All(Deployments(), d => Assert.Contains("include \"nbapredict.env\"", d.Source, StringComparison.Ordinal));

@@ -89,9 +89,49 @@ internal static partial class Repository
             {
                 names.Add(m.Groups[1].Value);
             }
+
+            names.UnionWith(BoundOptionNames(source));
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// Names an options class bound to a section reads (<c>const string Section = "Models"</c>): its settable
+    /// properties, and one level down for a property whose type is another class of the same file
+    /// (<c>Models__S3__Bucket</c>).
+    /// </summary>
+    private static IEnumerable<string> BoundOptionNames(string source)
+    {
+        var section = OptionsSection().Match(source);
+        if (!section.Success)
+        {
+            yield break;
+        }
+
+        var classes = ClassDeclaration().Matches(source).Select(m => (Name: m.Groups[1].Value, Start: m.Index)).ToList();
+        string Body(int i) => source[classes[i].Start..(i + 1 < classes.Count ? classes[i + 1].Start : source.Length)];
+        var owner = classes.FindLastIndex(c => c.Start < section.Index);
+        if (owner < 0)
+        {
+            yield break;
+        }
+
+        foreach (Match property in SettableProperty().Matches(Body(owner)))
+        {
+            var (type, name) = (property.Groups[1].Value, property.Groups[2].Value);
+            var nested = classes.FindIndex(c => c.Name == type);
+            if (nested < 0)
+            {
+                yield return $"{section.Groups[1].Value}__{name}";
+                continue;
+            }
+
+            foreach (Match inner in SettableProperty().Matches(Body(nested)))
+            {
+                yield return $"{section.Groups[1].Value}__{name}__{inner.Groups[2].Value}";
+            }
+        }
     }
 
     private static string FindRoot()
@@ -118,6 +158,15 @@ internal static partial class Repository
 
     [GeneratedRegex("""GetEnvironmentVariable\("([^"]+)"\)""")]
     private static partial Regex EnvironmentRead();
+
+    [GeneratedRegex("""const string Section = "([A-Za-z]+)";""")]
+    private static partial Regex OptionsSection();
+
+    [GeneratedRegex(@"\bclass (\w+)")]
+    private static partial Regex ClassDeclaration();
+
+    [GeneratedRegex(@"public (\w+)\?? (\w+) \{ get; set; \}")]
+    private static partial Regex SettableProperty();
 
     /// <summary>Constants such as <c>DataDirVariable = "NBAPREDICT_DATA_DIR"</c>: upper case words joined by underscores.</summary>
     [GeneratedRegex("""const string \w+ = "([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)";""")]

@@ -59,4 +59,17 @@ env:
       secretKeyRef:
         name: {{ include "nbapredict.secretName" $root }}
         key: redis-connection-string
+  # Optional: an existingSecret without S3 keys leaves them unset, and the SDK's default credential chain applies.
+  - name: Models__S3__AccessKey
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "nbapredict.secretName" $root }}
+        key: s3-access-key
+        optional: true
+  - name: Models__S3__SecretKey
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "nbapredict.secretName" $root }}
+        key: s3-secret-key
+        optional: true
 {{- end -}}

@@ -43,6 +43,7 @@ internal static class Tune
             }
         }
 
+        var l1 = new L1Parameters(iters, lr, leaves, minLeaf, ff).ApplyTo(new TrainingOptions());
         var sw = Stopwatch.StartNew();
         var records = NbaCsvReader.ReadDirectory(dataDir);
         var (_, baseMatrix) = FeatureStore.BuildHistorical(records);
@@ -79,7 +80,7 @@ internal static class Tune
 
         if (blocks.Contains("minoof"))
         {
-            MinutesOof(baseMatrix, extraNames, extra, train, val, iters, lr, leaves, minLeaf, ff);
+            MinutesOof(baseMatrix, extraNames, extra, train, val, l1);
         }
 
         var f0 = baseMatrix.Columns;
@@ -92,7 +93,7 @@ internal static class Tune
             var key = stat.ToString().ToLowerInvariant();
             var iBase = baseName is null ? -1 : FeatureSchema.IndexOf(baseName.Replace("{s}", key, StringComparison.Ordinal));
             var y = train.Select(i => (float)(StatKinds.Get(recs[i], stat) - (iBase < 0 ? 0 : baseMatrix.Values[(i * f0) + iBase]))).ToArray();
-            var p = FitPredict(xTrain, train.Count, f, y, xVal, val.Count, iters, lr, leaves, minLeaf, ff);
+            var p = FitPredict(xTrain, train.Count, f, y, xVal, val.Count, l1);
             if (iBase >= 0)
             {
                 for (var r = 0; r < val.Count; r++)
@@ -115,13 +116,10 @@ internal static class Tune
         }
     }
 
-    private static double[] FitPredict(float[] x, int rows, int f, float[] y, float[] xv, int vrows, int iters, double lr, int leaves, int minLeaf, double ff)
+    /// <summary>Fits the L1 member exactly as training does (<see cref="ModelTrainer.FitL1Forest"/>) and scores other rows.</summary>
+    private static double[] FitPredict(float[] x, int rows, int f, float[] y, float[] xv, int vrows, TrainingOptions options)
     {
-        var ci = CultureInfo.InvariantCulture;
-        var parameters = string.Create(ci,
-            $"objective=regression_l1 num_leaves={leaves} learning_rate={lr} min_data_in_leaf={minLeaf} feature_fraction={ff} bagging_fraction=0.5 bagging_freq=1 lambda_l2=1 num_threads=2 seed=20231024 deterministic=true force_row_wise=true");
-        var (text, _) = NativeLightGbm.Train(x, rows, f, y, null, parameters, iters, 0);
-        var forest = NativeLightGbm.Parse(text);
+        var forest = ModelTrainer.FitL1Forest(x, rows, f, y, options);
         var p = new double[vrows];
         for (var r = 0; r < vrows; r++)
         {
@@ -147,7 +145,7 @@ internal static class Tune
     }
 
     /// <summary>Out-of-fold learned minutes (season folds on the training window, full fit for later rows) and rate × minutes.</summary>
-    private static void MinutesOof(FeatureMatrix m, List<string> names, List<float[]> extra, List<int> train, List<int> val, int iters, double lr, int leaves, int minLeaf, double ff)
+    private static void MinutesOof(FeatureMatrix m, List<string> names, List<float[]> extra, List<int> train, List<int> val, TrainingOptions l1)
     {
         var recs = m.Records;
         var f = m.Columns;
@@ -159,14 +157,14 @@ internal static class Tune
             var held = seasons.Where((_, si) => si % folds == k).ToHashSet();
             var fit = train.Where(i => !held.Contains(FeatureStore.SeasonKeyOf(recs[i].Date))).ToList();
             var pred = train.Where(i => held.Contains(FeatureStore.SeasonKeyOf(recs[i].Date))).ToList();
-            var p = FitPredict(Gather(m, [], fit, f), fit.Count, f, [.. fit.Select(i => (float)recs[i].Minutes)], Gather(m, [], pred, f), pred.Count, iters, lr, leaves, minLeaf, ff);
+            var p = FitPredict(Gather(m, [], fit, f), fit.Count, f, [.. fit.Select(i => (float)recs[i].Minutes)], Gather(m, [], pred, f), pred.Count, l1);
             for (var r = 0; r < pred.Count; r++)
             {
                 oof[pred[r]] = (float)p[r];
             }
         }
 
-        var pv = FitPredict(Gather(m, [], train, f), train.Count, f, [.. train.Select(i => (float)recs[i].Minutes)], Gather(m, [], val, f), val.Count, iters, lr, leaves, minLeaf, ff);
+        var pv = FitPredict(Gather(m, [], train, f), train.Count, f, [.. train.Select(i => (float)recs[i].Minutes)], Gather(m, [], val, f), val.Count, l1);
         for (var r = 0; r < val.Count; r++)
         {
             oof[val[r]] = (float)pv[r];

@@ -70,12 +70,11 @@ public static class ExperimentRunner
             lines.Add(string.Create(c, $"  {m.Stat,-5} MAE {m.Mae:F3}  last-10 {m.BaselineLast10Mae:F3}  improvement {m.ImprovementVsLast10Pct:F2}%  cov80 {m.Coverage80 * 100:F1}%  cov95 {m.Coverage95 * 100:F1}%"));
         }
 
-        (StatKind S, double Goal)[] goals = [(StatKind.Pts, 6.0), (StatKind.Reb, 5.5), (StatKind.Ast, 6.5)];
-        foreach (var (s, g) in goals)
+        foreach (var (s, g) in EvaluationGoals.Accuracy)
         {
             if (t.TryGetValue(s, out var m))
             {
-                lines.Add(string.Create(c, $"  goal {s}: ≥{g}% → {(m.ImprovementVsLast10Pct >= g ? "MET" : "NOT MET")} ({m.ImprovementVsLast10Pct:F2}%)"));
+                lines.Add(string.Create(c, $"  goal {s}: ≥{g}% → {(EvaluationGoals.AccuracyMet(m, g) ? "MET" : "NOT MET")} ({m.ImprovementVsLast10Pct:F2}%)"));
             }
         }
 
@@ -83,7 +82,7 @@ public static class ExperimentRunner
         {
             if (t.TryGetValue(s, out var m))
             {
-                var ok = Math.Abs((m.Coverage80 * 100) - 80) <= 3 && Math.Abs((m.Coverage95 * 100) - 95) <= 3;
+                var ok = EvaluationGoals.CoverageMet(m);
                 lines.Add(string.Create(c, $"  coverage {s}: 80%→{m.Coverage80 * 100:F1}%, 95%→{m.Coverage95 * 100:F1}% → {(ok ? "MET" : "NOT MET")}"));
             }
         }

@@ -127,10 +127,6 @@ public sealed class EvaluationReport
             : (bucket.Average(r => Math.Abs(r.Predicted - r.Actual)), bucket.Average(r => Math.Abs(r.Last10 - r.Actual)));
     }
 
-    /// <summary>Issue #3's accuracy goals: improvement of MAE over the last-10-game mean, in percent.</summary>
-    public static readonly IReadOnlyList<(StatKind Stat, double MinImprovementPct)> AccuracyGoals =
-        [(StatKind.Pts, 6.0), (StatKind.Reb, 5.5), (StatKind.Ast, 6.5)];
-
     /// <summary>
     /// The "against the goals" table, computed from the measured metrics so the verdicts can never drift from the
     /// numbers: MAE goals, ±3 points of nominal coverage for PTS/REB/AST/MIN, and at least nominal (at most 8 points
@@ -145,23 +141,17 @@ public sealed class EvaluationReport
         md.AppendLine();
         md.AppendLine("| goal | target | measured | verdict |");
         md.AppendLine("| --- | --- | ---: | --- |");
-        foreach (var (stat, goal) in AccuracyGoals)
+        foreach (var (stat, goal) in EvaluationGoals.Accuracy)
         {
             if (metrics.TryGetValue(stat, out var m))
             {
-                md.AppendLine(c, $"| {Label(stat)} MAE vs last-10 mean | ≥ {goal:F1} % better | {m.ImprovementVsLast10Pct:F2} % | {Verdict(Math.Round(m.ImprovementVsLast10Pct, 2) >= goal)} |");
+                md.AppendLine(c, $"| {Label(stat)} MAE vs last-10 mean | ≥ {goal:F1} % better | {m.ImprovementVsLast10Pct:F2} % | {Verdict(EvaluationGoals.AccuracyMet(m, goal))} |");
             }
         }
 
         foreach (var m in metrics.Values.OrderBy(m => m.Stat))
         {
-            // Verdicts judge the figures as printed (one decimal), so a row never reads "80.0 %" and "not met".
-            var cov80 = Math.Round(m.Coverage80 * 100, 1);
-            var cov95 = Math.Round(m.Coverage95 * 100, 1);
-            var (target, met) = StatKinds.IsLowCount(m.Stat)
-                ? ("≥ nominal, ≤ nominal + 8", cov80 >= 80 && cov80 <= 88 && cov95 >= 95 && cov95 <= 103)
-                : ("within ±3 points", Math.Abs(cov80 - 80) <= 3 && Math.Abs(cov95 - 95) <= 3);
-            md.AppendLine(c, $"| {Label(m.Stat)} 80 % / 95 % interval coverage | {target} | {cov80:F1} % / {cov95:F1} % | {Verdict(met)} |");
+            md.AppendLine(c, $"| {Label(m.Stat)} 80 % / 95 % interval coverage | {EvaluationGoals.CoverageTarget(m.Stat)} | {m.Coverage80 * 100:F1} % / {m.Coverage95 * 100:F1} % | {Verdict(EvaluationGoals.CoverageMet(m))} |");
         }
 
         if (metrics.Count > 0)

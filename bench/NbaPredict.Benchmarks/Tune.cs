@@ -62,21 +62,8 @@ internal static class Tune
 
         var valFrom = new DateOnly(2022, 8, 1);
         var valTo = new DateOnly(2023, 8, 1);
-        var train = new List<int>();
-        var val = new List<int>();
-        var hist = FeatureSchema.IndexOf("c_has_history");
-        for (var i = 0; i < recs.Count; i++)
-        {
-            var d = recs[i].Date;
-            if (d >= trainFrom && d < trainTo)
-            {
-                train.Add(i);
-            }
-            else if (d >= valFrom && d < valTo && baseMatrix.Values[(i * baseMatrix.Columns) + hist] > 0)
-            {
-                val.Add(i);
-            }
-        }
+        var train = baseMatrix.RowsBetween(trainFrom, trainTo);
+        var val = baseMatrix.RowsBetween(valFrom, valTo, requireHistory: true);
 
         if (blocks.Contains("minoof"))
         {

@@ -17,17 +17,7 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(matrix);
-        var hist = FeatureSchema.IndexOf("c_has_history");
-        var rows = new List<int>();
-        for (var i = 0; i < matrix.Rows; i++)
-        {
-            var d = matrix.Records[i].Date;
-            if (d >= from && d < to && (!requireHistory || matrix.Values[(i * matrix.Columns) + hist] > 0))
-            {
-                rows.Add(i);
-            }
-        }
-
+        var rows = matrix.RowsBetween(from, to, requireHistory);
         var result = new Dictionary<StatKind, StatMetrics>();
         foreach (var model in bundle.Models)
         {

@@ -795,4 +795,24 @@ public sealed class FeatureMatrix(float[] values, int rows, int columns)
 
     /// <summary>One row.</summary>
     public ReadOnlySpan<float> Row(int i) => Values.AsSpan(i * Columns, Columns);
+
+    /// <summary>
+    /// Indices of the rows dated in [<paramref name="from"/>, <paramref name="to"/>), in order; with
+    /// <paramref name="requireHistory"/>, only players with an earlier game (the baselines are undefined otherwise).
+    /// </summary>
+    public List<int> RowsBetween(DateOnly from, DateOnly to, bool requireHistory = false)
+    {
+        var hist = FeatureSchema.IndexOf("c_has_history");
+        var rows = new List<int>();
+        for (var i = 0; i < Rows; i++)
+        {
+            var d = Records[i].Date;
+            if (d >= from && d < to && (!requireHistory || Values[(i * Columns) + hist] > 0))
+            {
+                rows.Add(i);
+            }
+        }
+
+        return rows;
+    }
 }

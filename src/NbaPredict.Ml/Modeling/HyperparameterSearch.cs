@@ -115,24 +115,8 @@ public static class HyperparameterSearch
             throw new ArgumentException("A search needs at least one configuration and Eta ≥ 2.", nameof(settings));
         }
 
-        var recs = matrix.Records;
-        var f = matrix.Columns;
-        var hist = FeatureSchema.IndexOf("c_has_history");
-        var train = new List<int>();
-        var validate = new List<int>();
-        for (var i = 0; i < matrix.Rows; i++)
-        {
-            var d = recs[i].Date;
-            if (d >= plan.TrainFrom && d < plan.TrainTo)
-            {
-                train.Add(i);
-            }
-            else if (d >= plan.ValidateFrom && d < plan.ValidateTo && matrix.Values[(i * f) + hist] > 0)
-            {
-                validate.Add(i);
-            }
-        }
-
+        var train = matrix.RowsBetween(plan.TrainFrom, plan.TrainTo);
+        var validate = matrix.RowsBetween(plan.ValidateFrom, plan.ValidateTo, requireHistory: true);
         if (train.Count < 100 || validate.Count < 100)
         {
             throw new InvalidOperationException($"Not enough rows to search: {train.Count} to fit, {validate.Count} to score.");

@@ -264,6 +264,7 @@ public sealed class ModelBundle
         Directory.CreateDirectory(directory);
         var ml = new MLContext(Manifest.Options.Seed);
         var stats = new List<BundleManifest.StatEntry>();
+        IDataView? onnxInput = null;
         float[] mean = [], std = [];
         foreach (var m in _models)
         {
@@ -280,7 +281,7 @@ public sealed class ModelBundle
                 }
                 else if (mem.MlModel is not null && mem.MlInputSchema is not null)
                 {
-                    onnx = exportOnnx ? ExportOnnx(ml, mem, directory, file + ".onnx") : null;
+                    onnx = exportOnnx ? ExportOnnx(ml, mem, onnxInput ??= OnnxInput(ml), directory, file + ".onnx") : null;
                     file += ".zip";
                     ml.Model.Save(mem.MlModel, mem.MlInputSchema, Path.Combine(directory, file));
                 }
@@ -315,11 +316,8 @@ public sealed class ModelBundle
     /// in the member's training space (before the member's target transform is inverted).
     /// Returns the file name, or null when ML.NET has no converter for the model.
     /// </summary>
-    private static string? ExportOnnx(MLContext ml, MemberModel member, string directory, string file)
+    private static string? ExportOnnx(MLContext ml, MemberModel member, IDataView input, string directory, string file)
     {
-        var input = ml.Data.LoadFromEnumerable(
-            [new ModelTrainer.MlRow { Features = new float[FeatureSchema.Count] }],
-            ModelTrainer.RowSchema(FeatureSchema.Count));
         try
         {
             using var stream = File.Create(Path.Combine(directory, file));
@@ -332,6 +330,11 @@ public sealed class ModelBundle
             return null;
         }
     }
+
+    /// <summary>One row of the training schema: the converter reads the input columns' types from it.</summary>
+    private static IDataView OnnxInput(MLContext ml) => ml.Data.LoadFromEnumerable(
+        [new ModelTrainer.MlRow { Features = new float[FeatureSchema.Count] }],
+        ModelTrainer.RowSchema(FeatureSchema.Count));
 
     /// <summary>Reads only the manifest of a saved bundle.</summary>
     public static BundleManifest ReadManifest(string directory) =>

@@ -176,6 +176,7 @@ public sealed class TrainEvaluateTests : IDisposable
     [InlineData(new[] { "tune" }, "missing required option --trials-out")]
     [InlineData(new[] { "tune", "--trials-out", "t.jsonl", "--stats", "pts,dunks" }, "'dunks' is not one of")]
     [InlineData(new[] { "tune", "--trials-out", "t.jsonl", "--budget-minutes", "-1" }, "--budget-minutes must be a number")]
+    [InlineData(new[] { "tune", "--trials-out", "t.jsonl", "--configurations", "2.5" }, "--configurations must be a whole number from 1 to 729; got '2.5'")]
     [InlineData(new[] { "train", "--quick", "--options", "o.json" }, "cannot be combined")]
     public async Task Bad_tuning_options_exit_with_one_line_naming_the_problem(string[] args, string expected)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -190,6 +191,18 @@ public sealed class CommandLineOptions
 
         return value is null ? true : throw new CommandLineException($"option --{name} takes no value");
     }
+
+    /// <summary>An option's whole-number value within [min, max], or an error naming the option and the range.</summary>
+    public static int ParseWholeNumber(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new CommandLineException($"--{name} must be a whole number from {min} to {max}; got '{text}'");
+
+    /// <summary>An option's numeric value within [min, max], or an error naming the option and the range.</summary>
+    public static double ParseNumber(string name, string text, double min, double max) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be a number from {min} to {max}; got '{text}'"));
 
     /// <summary>Call after reading every option a command knows, so a typo is an error rather than silently ignored.</summary>
     public void RejectUnknown()

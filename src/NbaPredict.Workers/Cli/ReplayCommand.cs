@@ -31,10 +31,7 @@ internal static class ReplayCommand
             throw new CommandLineException($"--from '{fromText}' is not a date like 2024-01-15");
         }
 
-        if (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > MaxDays)
-        {
-            throw new CommandLineException($"--days must be a whole number from 1 to {MaxDays}; got '{daysText}'");
-        }
+        var days = CommandLineOptions.ParseWholeNumber("days", daysText, 1, MaxDays);
 
         var (seasonFrom, seasonTo) = Seasons.Window(startYear);
         var to = from.AddDays(days - 1);

@@ -20,8 +20,8 @@ internal static class TuneCommand
         var holdout = options.Optional("holdout-season");
         var trialsOut = options.Required("trials-out");
         var bestOut = options.Optional("best-out");
-        var budgetMinutes = Number(options.Optional("budget-minutes") ?? "15", "budget-minutes", 0, 24 * 60);
-        var configurations = (int)Number(options.Optional("configurations") ?? "27", "configurations", 1, 729);
+        var budgetMinutes = CommandLineOptions.ParseNumber("budget-minutes", options.Optional("budget-minutes") ?? "15", 0, 24 * 60);
+        var configurations = CommandLineOptions.ParseWholeNumber("configurations", options.Optional("configurations") ?? "27", 1, 729);
         var stats = Stats(options.Optional("stats") ?? "pts,reb,ast");
         options.RejectUnknown();
 
@@ -83,11 +83,6 @@ internal static class TuneCommand
 
     private static string Describe(L1Parameters p) => string.Create(CultureInfo.InvariantCulture,
         $"rounds {p.Iterations}, lr {p.LearningRate}, leaves {p.Leaves}, min leaf {p.MinDataInLeaf}, features {p.FeatureFraction}");
-
-    private static double Number(string text, string name, double min, double max) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : throw new CommandLineException($"--{name} must be a number from {min} to {max}, not '{text}'");
 
     private static StatKind[] Stats(string text)
     {

@@ -12,8 +12,16 @@ internal static class Program
         var mode = args.Length > 0 ? args[0] : "help";
         if (mode == "tune")
         {
-            Tune.Run(FindDataDir(), args[1..]);
-            return 0;
+            try
+            {
+                Tune.Run(FindDataDir(), args[1..]);
+                return 0;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"tune: {e.Message}");
+                return 2;
+            }
         }
 
         string? save = null;

@@ -7,9 +7,10 @@ using NbaPredict.Ml.Modeling;
 namespace NbaPredict.Benchmarks;
 
 /// <summary>
-/// Fast tuning loop on 2022-23 only (never the test season): one native L1 LightGBM per stat, trained on
-/// 2015-16..2021-22, MAE on every 2022-23 row with history against the last-10 mean. Prototype feature blocks
-/// are appended to the point-in-time matrix here before they earn a place in the FeatureStore.
+/// Fast tuning loop, never on the test season: one native L1 LightGBM per stat, trained on 2015-16 up to
+/// --train-to (default 2022-08-01), MAE on every row with history of the season after it against the last-10 mean.
+/// Prototype feature blocks are appended to the point-in-time matrix here before they earn a place in the
+/// FeatureStore; the blocks and modes marked leaky measure ceilings and are never features.
 /// </summary>
 internal static class Tune
 {
@@ -25,6 +26,9 @@ internal static class Tune
         var minLeaf = 100;
         var ff = 0.7;
         string? baseName = null;
+        var oracles = false;
+        var maskExtras = 0.0;
+        var blankValExtras = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,6 +43,9 @@ internal static class Tune
                 case "--min-leaf": minLeaf = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--base": baseName = args[++i]; break;
                 case "--ff": ff = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--oracles": oracles = true; break;
+                case "--mask-extras": maskExtras = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--blank-val-extras": blankValExtras = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -53,6 +60,43 @@ internal static class Tune
         if (blocks.Contains("long"))
         {
             LongMemory(recs, extraNames, extra);
+            if (Environment.GetEnvironmentVariable("TUNE_LONG_FILL") == "impute")
+            {
+                // no previous season: assume the player's last 40 games
+                for (var c = 0; c < extra.Count; c++)
+                {
+                    if (extraNames[c].StartsWith("prev_season_", StringComparison.Ordinal))
+                    {
+                        var from = extra[extraNames.IndexOf("mean40_" + extraNames[c]["prev_season_".Length..])];
+                        for (var i = 0; i < from.Length; i++)
+                        {
+                            extra[c][i] = float.IsNaN(extra[c][i]) ? from[i] : extra[c][i];
+                        }
+                    }
+                }
+            }
+
+            if (Environment.GetEnvironmentVariable("TUNE_LONG_FILL") is "zero" or "impute")
+            {
+                // what the FeatureStore's writer does with a non-finite value
+                foreach (var column in extra)
+                {
+                    for (var i = 0; i < column.Length; i++)
+                    {
+                        column[i] = float.IsNaN(column[i]) ? 0f : column[i];
+                    }
+                }
+            }
+        }
+
+        if (blocks.Contains("median"))
+        {
+            Medians(recs, extraNames, extra);
+        }
+
+        if (blocks.Contains("leakytoday"))
+        {
+            LeakyTodayAbsences(recs, extraNames, extra);
         }
 
         if (blocks.Contains("oppabsent"))
@@ -60,8 +104,13 @@ internal static class Tune
             OpponentAbsences(recs, extraNames, extra);
         }
 
-        var valFrom = new DateOnly(2022, 8, 1);
-        var valTo = new DateOnly(2023, 8, 1);
+        // The season after the training window is scored; never the test season (2023-24).
+        var valFrom = trainTo;
+        var valTo = trainTo.AddYears(1);
+        if (valTo > new DateOnly(2023, 8, 1))
+        {
+            throw new ArgumentException("the tuning loop never scores the test season: --train-to must be 2022-08-01 or earlier");
+        }
         var train = baseMatrix.RowsBetween(trainFrom, trainTo);
         var val = baseMatrix.RowsBetween(valFrom, valTo, requireHistory: true);
 
@@ -70,11 +119,23 @@ internal static class Tune
             MinutesOof(baseMatrix, extraNames, extra, train, val, l1);
         }
 
+        if (oracles)
+        {
+            LeakyOracles(baseMatrix, val, stats);
+            return;
+        }
+
         var f0 = baseMatrix.Columns;
         var f = f0 + extra.Count;
         Console.WriteLine($"features {f0}+{extra.Count} ({string.Join(',', extraNames)}) built in {sw.Elapsed.TotalSeconds:F1}s; train {train.Count} val {val.Count}");
         var xTrain = Gather(baseMatrix, extra, train, f);
         var xVal = Gather(baseMatrix, extra, val, f);
+
+        // An optional input (like a known-out list) is missing for some rows: train with a share of rows blanked,
+        // and score with it present or blanked.
+        var mask = new Random(20231024);
+        BlankExtras(xTrain, train.Count, f0, f, _ => mask.NextDouble() < maskExtras);
+        BlankExtras(xVal, val.Count, f0, f, _ => blankValExtras);
         foreach (var stat in stats)
         {
             var key = stat.ToString().ToLowerInvariant();
@@ -198,16 +259,9 @@ internal static class Tune
         }
 
         var state = new Dictionary<int, LongState>();
-        var s = 0;
         Span<double> v = stackalloc double[K];
-        while (s < n)
+        foreach (var (s, e) in Days(recs))
         {
-            var e = s + 1;
-            while (e < n && recs[e].Date == recs[s].Date)
-            {
-                e++;
-            }
-
             for (var i = s; i < e; i++)
             {
                 state.TryGetValue(recs[i].PlayerId, out var st);
@@ -271,20 +325,19 @@ internal static class Tune
 
                 st.Push(v);
             }
-
-            s = e;
         }
 
         string[] keys = ["pts", "reb", "ast", "fg3m", "stl", "blk", "tov", "min"];
+        var parts = Environment.GetEnvironmentVariable("TUNE_LONG_PARTS")?.Split(',') ?? ["mean40", "mean82", "ewma_slow", "prev_season", "rate40"];
         for (var k = 0; k < K; k++)
         {
-            names.Add("mean40_" + keys[k]); extra.Add(m40[k]);
-            names.Add("mean82_" + keys[k]); extra.Add(m82[k]);
-            names.Add("ewma_slow_" + keys[k]); extra.Add(slow[k]);
-            names.Add("prev_season_" + keys[k]); extra.Add(prev[k]);
-            if (k < K - 1)
+            foreach (var (part, column) in new[] { ("mean40", m40[k]), ("mean82", m82[k]), ("ewma_slow", slow[k]), ("prev_season", prev[k]), ("rate40", k < K - 1 ? rate40[k] : null) })
             {
-                names.Add("rate40_" + keys[k]); extra.Add(rate40[k]);
+                if (column is not null && parts.Contains(part))
+                {
+                    names.Add(part + "_" + keys[k]);
+                    extra.Add(column);
+                }
             }
         }
     }
@@ -301,15 +354,8 @@ internal static class Tune
 
         // per team: list of games (day, player -> (min, pts, reb))
         var games = new Dictionary<string, List<(int Day, Dictionary<int, (int Min, int Pts, int Reb)> Players)>>();
-        var s = 0;
-        while (s < n)
+        foreach (var (s, e) in Days(recs))
         {
-            var e = s + 1;
-            while (e < n && recs[e].Date == recs[s].Date)
-            {
-                e++;
-            }
-
             for (var i = s; i < e; i++)
             {
                 var opp = recs[i].OpponentCode;
@@ -372,8 +418,6 @@ internal static class Tune
 
                 list[^1].Players[r.PlayerId] = (r.Minutes, r.Pts, r.Reb);
             }
-
-            s = e;
         }
 
         string[] nm = ["opp_absent_count", "opp_absent_min", "opp_absent_pts", "opp_absent_reb", "opp_absent_min_share"];
@@ -424,5 +468,254 @@ internal static class Tune
         }
 
         public double Mean(int k, int w) => Sum(k, w) / Math.Min(w, Count);
+    }
+
+    /// <summary>Rolling medians (5, 10, 20 games) and the 25th/75th percentiles of the last 20 games, for PTS/REB/AST/MIN and per-minute PTS/REB/AST.</summary>
+    private static void Medians(IReadOnlyList<PlayerGameRecord> recs, List<string> names, List<float[]> extra)
+    {
+        const int W = 20;
+        const int K = 7;
+        string[] keys = ["pts", "reb", "ast", "min", "pts_pm", "reb_pm", "ast_pm"];
+        var n = recs.Count;
+        var cols = new float[K * 5][];
+        for (var c = 0; c < cols.Length; c++)
+        {
+            cols[c] = new float[n];
+        }
+
+        var hist = new Dictionary<int, List<double[]>>();
+        var buf = new double[W];
+        foreach (var (s, e) in Days(recs))
+        {
+            for (var i = s; i < e; i++)
+            {
+                hist.TryGetValue(recs[i].PlayerId, out var h);
+                for (var k = 0; k < K; k++)
+                {
+                    if (h is null || h.Count == 0)
+                    {
+                        for (var q = 0; q < 5; q++)
+                        {
+                            cols[(k * 5) + q][i] = float.NaN;
+                        }
+
+                        continue;
+                    }
+
+                    cols[(k * 5) + 0][i] = Quantile(h, k, 5, 0.5, buf);
+                    cols[(k * 5) + 1][i] = Quantile(h, k, 10, 0.5, buf);
+                    cols[(k * 5) + 2][i] = Quantile(h, k, 20, 0.5, buf);
+                    cols[(k * 5) + 3][i] = Quantile(h, k, 20, 0.25, buf);
+                    cols[(k * 5) + 4][i] = Quantile(h, k, 20, 0.75, buf);
+                }
+            }
+
+            for (var i = s; i < e; i++)
+            {
+                var r = recs[i];
+                if (!hist.TryGetValue(r.PlayerId, out var h))
+                {
+                    h = [];
+                    hist[r.PlayerId] = h;
+                }
+
+                var min = Math.Max(r.Minutes, 1.0);
+                h.Add([r.Pts, r.Reb, r.Ast, r.Minutes, r.Pts / min, r.Reb / min, r.Ast / min]);
+                if (h.Count > W)
+                {
+                    h.RemoveAt(0);
+                }
+            }
+        }
+
+        for (var k = 0; k < K; k++)
+        {
+            names.Add("med5_" + keys[k]); extra.Add(cols[(k * 5) + 0]);
+            names.Add("med10_" + keys[k]); extra.Add(cols[(k * 5) + 1]);
+            names.Add("med20_" + keys[k]); extra.Add(cols[(k * 5) + 2]);
+            names.Add("q25_20_" + keys[k]); extra.Add(cols[(k * 5) + 3]);
+            names.Add("q75_20_" + keys[k]); extra.Add(cols[(k * 5) + 4]);
+        }
+    }
+
+    private static float Quantile(List<double[]> h, int k, int window, double q, double[] buf)
+    {
+        var m = Math.Min(window, h.Count);
+        for (var j = 0; j < m; j++)
+        {
+            buf[j] = h[h.Count - 1 - j][k];
+        }
+
+        Array.Sort(buf, 0, m);
+        var pos = q * (m - 1);
+        var lo = (int)Math.Floor(pos);
+        var hi = Math.Min(lo + 1, m - 1);
+        return (float)(buf[lo] + ((buf[hi] - buf[lo]) * (pos - lo)));
+    }
+
+    /// <summary>
+    /// LEAKY BY DESIGN, a ceiling measurement only: which of the team's rotation players are missing from
+    /// <em>today's</em> box score (a stand-in for the pre-game inactive list). Never a product feature: the
+    /// contract predicts from history strictly before the date.
+    /// </summary>
+    private static void LeakyTodayAbsences(IReadOnlyList<PlayerGameRecord> recs, List<string> names, List<float[]> extra)
+    {
+        var n = recs.Count;
+        var cols = new float[5][];
+        for (var c = 0; c < cols.Length; c++)
+        {
+            cols[c] = new float[n];
+        }
+
+        var teamGames = new Dictionary<string, List<Dictionary<int, (int Min, int Pts)>>>();
+        foreach (var (s, e) in Games(recs))
+        {
+            foreach (var team in new[] { recs[s].TeamCode, recs[s].OpponentCode })
+            {
+                var today = new Dictionary<int, (int Min, int Pts)>();
+                for (var i = s; i < e; i++)
+                {
+                    if (recs[i].TeamCode == team)
+                    {
+                        today[recs[i].PlayerId] = (recs[i].Minutes, recs[i].Pts);
+                    }
+                }
+
+                if (!teamGames.TryGetValue(team, out var past))
+                {
+                    past = [];
+                    teamGames[team] = past;
+                }
+
+                // rotation = average >= 12 minutes over the team's last 10 games (0 when absent)
+                var totals = new Dictionary<int, (double Min, double Pts, int Played)>();
+                foreach (var g in past)
+                {
+                    foreach (var (pid, v) in g)
+                    {
+                        totals.TryGetValue(pid, out var t);
+                        totals[pid] = (t.Min + v.Min, t.Pts + v.Pts, t.Played + 1);
+                    }
+                }
+
+                double absent = 0, absentMin = 0, absentPts = 0, returning = 0, returningMin = 0;
+                var games = Math.Max(past.Count, 1);
+                var last = past.Count > 0 ? past[^1] : null;
+                foreach (var (pid, t) in totals)
+                {
+                    if (t.Min / games < 12)
+                    {
+                        continue;
+                    }
+
+                    if (!today.ContainsKey(pid))
+                    {
+                        absent++;
+                        absentMin += t.Min / t.Played;
+                        absentPts += t.Pts / t.Played;
+                    }
+                    else if (last is not null && !last.ContainsKey(pid))
+                    {
+                        returning++;
+                        returningMin += t.Min / t.Played;
+                    }
+                }
+
+                for (var i = s; i < e; i++)
+                {
+                    if (recs[i].TeamCode == team)
+                    {
+                        cols[0][i] = (float)absent;
+                        cols[1][i] = (float)absentMin;
+                        cols[2][i] = (float)absentPts;
+                        cols[3][i] = (float)returning;
+                        cols[4][i] = (float)returningMin;
+                    }
+                }
+
+                past.Add(today);
+                if (past.Count > 10)
+                {
+                    past.RemoveAt(0);
+                }
+            }
+        }
+
+        string[] labels = ["today_absent_rotation", "today_absent_rotation_min", "today_absent_rotation_pts", "today_returning_rotation", "today_returning_rotation_min"];
+        for (var c = 0; c < cols.Length; c++)
+        {
+            names.Add(labels[c]); extra.Add(cols[c]);
+        }
+    }
+
+    /// <summary>
+    /// LEAKY BY DESIGN, a ceiling measurement only. Two predictors that know the future, scored against the last-10
+    /// mean on the validation rows whose player has at least 5 other games that season: the median of the player's
+    /// other games of the season (a perfect estimate of his level), and his season per-minute rate times the minutes
+    /// he actually played (a perfect minutes forecast).
+    /// </summary>
+    private static void LeakyOracles(FeatureMatrix m, List<int> val, StatKind[] stats)
+    {
+        var recs = m.Records;
+        var bySeasonPlayer = val.GroupBy(i => recs[i].PlayerId).ToDictionary(g => g.Key, g => g.ToArray());
+        foreach (var stat in stats)
+        {
+            var iLast10 = FeatureSchema.IndexOf("p_mean10_" + stat.ToString().ToLowerInvariant());
+            double base10 = 0, level = 0, minutes = 0;
+            var rows = 0;
+            foreach (var i in val)
+            {
+                var others = bySeasonPlayer[recs[i].PlayerId].Where(j => j != i && recs[j].Minutes > 0).ToArray();
+                if (others.Length < 5)
+                {
+                    continue;
+                }
+
+                var values = others.Select(j => StatKinds.Get(recs[j], stat)).Order().ToArray();
+                var median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
+                var rate = others.Sum(j => StatKinds.Get(recs[j], stat)) / others.Sum(j => (double)recs[j].Minutes);
+                var actual = StatKinds.Get(recs[i], stat);
+                base10 += Math.Abs(actual - m.Values[(i * m.Columns) + iLast10]);
+                level += Math.Abs(actual - median);
+                minutes += Math.Abs(actual - (rate * recs[i].Minutes));
+                rows++;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{stat,-5} rows {rows}  last10 {base10 / rows:F4}  season-median oracle {level / rows:F4} ({(1 - (level / base10)) * 100:F1}%)  rate x actual-minutes oracle {minutes / rows:F4} ({(1 - (minutes / base10)) * 100:F1}%)"));
+        }
+    }
+
+    private static void BlankExtras(float[] x, int rows, int from, int f, Func<int, bool> blank)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            if (blank(r))
+            {
+                x.AsSpan((r * f) + from, f - from).Fill(float.NaN);
+            }
+        }
+    }
+
+    /// <summary>Index ranges [start, end) of the records of each day (records are in date order).</summary>
+    private static IEnumerable<(int Start, int End)> Days(IReadOnlyList<PlayerGameRecord> recs) => RunsOf(recs, static r => r.Date);
+
+    /// <summary>Index ranges [start, end) of the records of each game.</summary>
+    private static IEnumerable<(int Start, int End)> Games(IReadOnlyList<PlayerGameRecord> recs) => RunsOf(recs, static r => r.GameId);
+
+    private static IEnumerable<(int Start, int End)> RunsOf<TKey>(IReadOnlyList<PlayerGameRecord> recs, Func<PlayerGameRecord, TKey> key)
+    {
+        var s = 0;
+        while (s < recs.Count)
+        {
+            var e = s + 1;
+            while (e < recs.Count && EqualityComparer<TKey>.Default.Equals(key(recs[e]), key(recs[s])))
+            {
+                e++;
+            }
+
+            yield return (s, e);
+            s = e;
+        }
     }
 }

@@ -7,6 +7,9 @@ namespace NbaPredict.Ml.Modeling;
 /// <summary>
 /// A flattened, allocation-free evaluator of an ML.NET regression tree ensemble (LightGBM, FastTree, FastForest).
 /// Child index ≥ 0 is an inner node, &lt; 0 is the ones' complement of a leaf. Split rule: value ≤ threshold goes left.
+/// A forest whose trees learned where missing values go (native LightGBM trained on data with NaN) routes a NaN that
+/// way, as LightGBM does; any other forest sends NaN right, as ML.NET's trees do. The features the product serves
+/// are always finite, so that walk keeps the plain comparison.
 /// </summary>
 internal sealed class CompactForest
 {
@@ -25,9 +28,11 @@ internal sealed class CompactForest
     private readonly int[] _nodeOff;
     private readonly int[] _leafOff;
     private readonly int[] _start; // 0 for a tree with inner nodes, -1 (= ~0, leaf 0) for a single-leaf tree
+    private readonly bool[]? _nanLeft; // per node, only for forests with learned missing-value routing
 
-    private CompactForest(Node[] nodes, float[] leaf, int[] nodeOff, int[] leafOff, int[] start, double bias)
+    private CompactForest(Node[] nodes, float[] leaf, int[] nodeOff, int[] leafOff, int[] start, double bias, bool[]? nanLeft)
     {
+        _nanLeft = nanLeft;
         _nodes = nodes;
         _leaf = leaf;
         _nodeOff = nodeOff;
@@ -54,8 +59,11 @@ internal sealed class CompactForest
 
     public int NodeCount => _nodes.Length;
 
-    /// <summary>One tree: inner nodes (feature, threshold, children; child &lt; 0 = ~leaf) and leaf values.</summary>
-    internal sealed record TreeSpec(int[] Feature, double[] Threshold, int[] Left, int[] Right, double[] Leaves);
+    /// <summary>
+    /// One tree: inner nodes (feature, threshold, children; child &lt; 0 = ~leaf) and leaf values. NanLeft says per
+    /// node whether a NaN goes left; null when the tree never learned a missing-value direction.
+    /// </summary>
+    internal sealed record TreeSpec(int[] Feature, double[] Threshold, int[] Left, int[] Right, double[] Leaves, bool[]? NanLeft = null);
 
     public static CompactForest From<TTree>(TreeEnsemble<TTree> ensemble)
         where TTree : RegressionTreeBase
@@ -86,6 +94,7 @@ internal sealed class CompactForest
         var totalNodes = trees.Sum(t => t.Feature.Length);
         var totalLeaves = trees.Sum(t => t.Leaves.Length);
         var nodes = new Node[totalNodes];
+        var nanLeft = trees.Any(t => t.NanLeft is not null) ? new bool[totalNodes] : null;
         var leaf = new float[totalLeaves];
         var nodeOff = new int[trees.Count];
         var leafOff = new int[trees.Count];
@@ -109,6 +118,10 @@ internal sealed class CompactForest
                     Left = checked((sbyte)tree.Left[i]),
                     Right = checked((sbyte)tree.Right[i]),
                 };
+                if (nanLeft is not null && tree.NanLeft is { } treeNanLeft)
+                {
+                    nanLeft[no + i] = treeNanLeft[i];
+                }
             }
 
             for (var l = 0; l < tree.Leaves.Length; l++)
@@ -123,13 +136,18 @@ internal sealed class CompactForest
             lo += tree.Leaves.Length;
         }
 
-        return new CompactForest(nodes, leaf, nodeOff, leafOff, start, bias);
+        return new CompactForest(nodes, leaf, nodeOff, leafOff, start, bias, nanLeft);
     }
 
     /// <summary>Sum of leaf values (unscaled, without bias).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RawSum(ReadOnlySpan<float> x)
     {
+        if (_nanLeft is not null)
+        {
+            return RawSumRoutingNaN(x, _nanLeft);
+        }
+
         var nodes = _nodes;
         var leaf = _leaf;
         var nodeOff = _nodeOff;
@@ -152,6 +170,32 @@ internal sealed class CompactForest
         return s;
     }
 
+    private double RawSumRoutingNaN(ReadOnlySpan<float> x, bool[] nanLeft)
+    {
+        double s = 0;
+        for (var t = 0; t < _start.Length; t++)
+        {
+            s += _leaf[_leafOff[t] + ~Walk(t, x, nanLeft)];
+        }
+
+        return s;
+    }
+
+    /// <summary>The ones' complement of the leaf a row reaches in tree t, sending NaN where the tree learned to.</summary>
+    private int Walk(int t, ReadOnlySpan<float> x, bool[] nanLeft)
+    {
+        var node = _start[t];
+        var nb = _nodeOff[t];
+        while (node >= 0)
+        {
+            ref readonly var n = ref _nodes[nb + node];
+            var v = x[n.Feature];
+            node = v <= n.Threshold || (float.IsNaN(v) && nanLeft[nb + node]) ? n.Left : n.Right;
+        }
+
+        return node;
+    }
+
     /// <summary>
     /// Writes Bias + Scale·(leaf sum) of every row of a row-major matrix to <paramref name="output"/>, tree by tree
     /// (each tree stays in cache while all rows pass through it). Same arithmetic as <see cref="Predict"/>.
@@ -163,7 +207,15 @@ internal sealed class CompactForest
         var leaf = _leaf;
         var raw = output[..rows];
         raw.Clear();
-        for (var t = 0; t < _start.Length; t++)
+        if (_nanLeft is not null)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                raw[r] = RawSumRoutingNaN(x.Slice(r * cols, cols), _nanLeft);
+            }
+        }
+
+        for (var t = 0; _nanLeft is null && t < _start.Length; t++)
         {
             var nb = _nodeOff[t];
             var lb = _leafOff[t];

@@ -115,7 +115,7 @@ internal static partial class NativeLightGbm
     /// <summary>Parses a LightGBM text model (numerical splits only) into a compact forest.</summary>
     public static CompactForest Parse(string modelText)
     {
-        var trees = new List<CompactForest.TreeSpec>();
+        var trees = new List<(CompactForest.TreeSpec Spec, bool LearnedMissing)>();
         Dictionary<string, string>? cur = null;
         foreach (var raw in modelText.Split('\n'))
         {
@@ -151,10 +151,12 @@ internal static partial class NativeLightGbm
             trees.Add(ToSpec(cur));
         }
 
-        return CompactForest.FromSpecs(trees, 0);
+        // NaN routing is kept only when some split learned a missing-value direction (the training data had NaN).
+        var learned = trees.Any(t => t.LearnedMissing);
+        return CompactForest.FromSpecs([.. trees.Select(t => learned ? t.Spec : t.Spec with { NanLeft = null })], 0);
     }
 
-    private static CompactForest.TreeSpec ToSpec(Dictionary<string, string> t)
+    private static (CompactForest.TreeSpec Spec, bool LearnedMissing) ToSpec(Dictionary<string, string> t)
     {
         var leaves = int.Parse(t["num_leaves"], CultureInfo.InvariantCulture);
         if (t.TryGetValue("num_cat", out var nc) && nc != "0")
@@ -165,20 +167,29 @@ internal static partial class NativeLightGbm
         var leafValues = Doubles(t["leaf_value"]);
         if (leaves <= 1)
         {
-            return new CompactForest.TreeSpec([], [], [], [], leafValues);
+            return (new CompactForest.TreeSpec([], [], [], [], leafValues), false);
         }
 
         var decision = Ints(t["decision_type"]);
-        foreach (var d in decision)
+        var thresholds = Doubles(t["threshold"]);
+        var nanLeft = new bool[decision.Length];
+        var learnedMissing = false;
+        for (var i = 0; i < decision.Length; i++)
         {
-            // bit 0 categorical; bits 2-3 missing type (0 none, 1 zero, 2 NaN). Zero-as-missing would change routing of 0.
-            if ((d & 1) != 0 || ((d >> 2) & 3) == 1)
+            // bit 0 categorical, bit 1 default-left, bits 2-3 missing type (0 none, 1 zero, 2 NaN).
+            var d = decision[i];
+            var missing = (d >> 2) & 3;
+            if ((d & 1) != 0 || missing == 1)
             {
                 throw new NotSupportedException($"Unsupported LightGBM decision type {d}.");
             }
+
+            // LightGBM sends a NaN the default way when the feature had NaNs in training, and otherwise scores it as 0.
+            nanLeft[i] = missing == 2 ? (d & 2) != 0 : thresholds[i] >= 0;
+            learnedMissing |= missing == 2;
         }
 
-        return new CompactForest.TreeSpec(Ints(t["split_feature"]), Doubles(t["threshold"]), Ints(t["left_child"]), Ints(t["right_child"]), leafValues);
+        return (new CompactForest.TreeSpec(Ints(t["split_feature"]), thresholds, Ints(t["left_child"]), Ints(t["right_child"]), leafValues, nanLeft), learnedMissing);
     }
 
     private static int[] Ints(string s) => [.. s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];

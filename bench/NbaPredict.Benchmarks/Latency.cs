@@ -104,6 +104,7 @@ internal static class Latency
 /// <summary>BenchmarkDotNet version (run: NbaPredict.Benchmarks bench [--bundle dir]).</summary>
 [MemoryDiagnoser]
 [ShortRunJob]
+[MedianColumn]
 public class PredictorBenchmarks
 {
     private SlateSetup _setup = null!;

@@ -7,6 +7,96 @@ namespace NbaPredict.Ml.Tests;
 public class UnitTests
 {
     [Fact]
+    public void Compact_forest_walks_agree_with_a_plain_recursive_walk()
+    {
+        // Random trees of every shape the evaluator meets: single leaves, chains, bushy and lopsided trees; a tree
+        // count and row count that are not multiples of the eight-wide walks.
+        var rng = new Random(5);
+        const int cols = 12;
+        var specs = new List<CompactForest.TreeSpec>();
+        for (var t = 0; t < 53; t++)
+        {
+            specs.Add(RandomTree(rng, t % 9 == 0 ? 0 : rng.Next(1, 60), cols));
+        }
+
+        var forest = CompactForest.FromSpecs(specs, 0.25);
+        const int rows = 203;
+        var x = new float[rows * cols];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)(rng.NextDouble() * 2) - 1;
+        }
+
+        var batch = new double[rows];
+        forest.PredictBatch(x, rows, cols, batch);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = x.AsSpan(r * cols, cols);
+            var expected = 0.25;
+            var sum = 0.0;
+            foreach (var spec in specs)
+            {
+                sum += (float)spec.Leaves[ReferenceLeaf(spec, row)];
+            }
+
+            expected += sum;
+            Assert.Equal(expected, forest.Predict(row));
+            Assert.Equal(expected, batch[r]);
+        }
+    }
+
+    private static CompactForest.TreeSpec RandomTree(Random rng, int inner, int cols)
+    {
+        // grow by splitting a random leaf: children are inner-node indices (>= 0) or ~leaf
+        var feature = new List<int>();
+        var threshold = new List<double>();
+        var left = new List<int>();
+        var right = new List<int>();
+        var leaves = new List<double> { rng.NextDouble() };
+        var leafParent = new List<(int Node, bool Left)> { (-1, false) };
+        for (var i = 0; i < inner; i++)
+        {
+            var split = rng.Next(leaves.Count);
+            var (parent, isLeft) = leafParent[split];
+            var node = feature.Count;
+            feature.Add(rng.Next(cols));
+            threshold.Add((rng.NextDouble() * 2) - 1);
+            left.Add(~split);
+            right.Add(~leaves.Count);
+            if (parent >= 0)
+            {
+                (isLeft ? left : right)[parent] = node;
+            }
+
+            leafParent[split] = (node, true);
+            leaves.Add(rng.NextDouble());
+            leafParent.Add((node, false));
+        }
+
+        return new CompactForest.TreeSpec([.. feature], [.. threshold], [.. left], [.. right], [.. leaves]);
+    }
+
+    private static int ReferenceLeaf(CompactForest.TreeSpec tree, ReadOnlySpan<float> x)
+    {
+        if (tree.Feature.Length == 0)
+        {
+            return 0;
+        }
+
+        var node = 0;
+        while (true)
+        {
+            var next = x[tree.Feature[node]] <= tree.Threshold[node] ? tree.Left[node] : tree.Right[node];
+            if (next < 0)
+            {
+                return ~next;
+            }
+
+            node = next;
+        }
+    }
+
+    [Fact]
     public void Compact_forest_routes_missing_values_the_way_native_LightGBM_does()
     {
         // Feature 0 is missing (NaN) on a third of the rows, whose target sits with the low values: LightGBM learns to

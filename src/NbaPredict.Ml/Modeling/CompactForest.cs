@@ -29,10 +29,12 @@ internal sealed class CompactForest
     private readonly int[] _leafOff;
     private readonly int[] _start; // 0 for a tree with inner nodes, -1 (= ~0, leaf 0) for a single-leaf tree
     private readonly bool[]? _nanLeft; // per node, only for forests with learned missing-value routing
+    private readonly int _nodeCount; // _nodes has one spare node at the end (see Advance)
 
     private CompactForest(Node[] nodes, float[] leaf, int[] nodeOff, int[] leafOff, int[] start, double bias, bool[]? nanLeft)
     {
         _nanLeft = nanLeft;
+        _nodeCount = nodes.Length - 1;
         _nodes = nodes;
         _leaf = leaf;
         _nodeOff = nodeOff;
@@ -57,7 +59,7 @@ internal sealed class CompactForest
 
     public int TreeCount => _start.Length;
 
-    public int NodeCount => _nodes.Length;
+    public int NodeCount => _nodeCount;
 
     /// <summary>
     /// One tree: inner nodes (feature, threshold, children; child &lt; 0 = ~leaf) and leaf values. NanLeft says per
@@ -93,7 +95,7 @@ internal sealed class CompactForest
     {
         var totalNodes = trees.Sum(t => t.Feature.Length);
         var totalLeaves = trees.Sum(t => t.Leaves.Length);
-        var nodes = new Node[totalNodes];
+        var nodes = new Node[totalNodes + 1];
         var nanLeft = trees.Any(t => t.NanLeft is not null) ? new bool[totalNodes] : null;
         var leaf = new float[totalLeaves];
         var nodeOff = new int[trees.Count];
@@ -153,8 +155,36 @@ internal sealed class CompactForest
         var nodeOff = _nodeOff;
         var leafOff = _leafOff;
         var start = _start;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(nodes);
         double s = 0;
-        for (var t = 0; t < start.Length; t++)
+        var t = 0;
+        for (; t + 8 <= start.Length; t += 8)
+        {
+            int n0 = start[t], n1 = start[t + 1], n2 = start[t + 2], n3 = start[t + 3];
+            int n4 = start[t + 4], n5 = start[t + 5], n6 = start[t + 6], n7 = start[t + 7];
+            while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0)
+            {
+                n0 = Advance(ref first, nodeOff[t], n0, x, 0);
+                n1 = Advance(ref first, nodeOff[t + 1], n1, x, 0);
+                n2 = Advance(ref first, nodeOff[t + 2], n2, x, 0);
+                n3 = Advance(ref first, nodeOff[t + 3], n3, x, 0);
+                n4 = Advance(ref first, nodeOff[t + 4], n4, x, 0);
+                n5 = Advance(ref first, nodeOff[t + 5], n5, x, 0);
+                n6 = Advance(ref first, nodeOff[t + 6], n6, x, 0);
+                n7 = Advance(ref first, nodeOff[t + 7], n7, x, 0);
+            }
+
+            s += leaf[leafOff[t] + ~n0];
+            s += leaf[leafOff[t + 1] + ~n1];
+            s += leaf[leafOff[t + 2] + ~n2];
+            s += leaf[leafOff[t + 3] + ~n3];
+            s += leaf[leafOff[t + 4] + ~n4];
+            s += leaf[leafOff[t + 5] + ~n5];
+            s += leaf[leafOff[t + 6] + ~n6];
+            s += leaf[leafOff[t + 7] + ~n7];
+        }
+
+        for (; t < start.Length; t++)
         {
             var node = start[t];
             var nb = nodeOff[t];
@@ -168,6 +198,24 @@ internal sealed class CompactForest
         }
 
         return s;
+    }
+
+    /// <summary>
+    /// One step down a tree without a conditional jump. A row's path is unpredictable, so a branch per node is
+    /// mispredicted about half the time; instead eight walks (eight trees for one row, or eight rows through one
+    /// tree) step side by side as independent chains of loads, and only the loop's exit is a branch. Measured on the
+    /// production bundle: 103 → 61 µs per player-game, 18.5 → 11.9 ms per slate (docs/benchmarks.md).
+    /// A walk that already reached its leaf (index &lt; 0) reads a harmless node (its tree's first, or the spare
+    /// node at the end of the array) and keeps its index.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Advance(ref Node first, int treeOffset, int index, ReadOnlySpan<float> x, int rowOffset)
+    {
+        var done = index >> 31;
+        ref var n = ref Unsafe.Add(ref first, treeOffset + (index & ~done));
+        var right = !(x[rowOffset + n.Feature] <= n.Threshold);
+        int child = Unsafe.Add(ref n.Left, Unsafe.As<bool, byte>(ref right));
+        return (child & ~done) | (index & done);
     }
 
     private double RawSumRoutingNaN(ReadOnlySpan<float> x, bool[] nanLeft)
@@ -215,12 +263,42 @@ internal sealed class CompactForest
             }
         }
 
+        ref var first = ref MemoryMarshal.GetArrayDataReference(nodes);
         for (var t = 0; _nanLeft is null && t < _start.Length; t++)
         {
             var nb = _nodeOff[t];
             var lb = _leafOff[t];
             var st = _start[t];
-            for (var r = 0; r < rows; r++)
+
+            // eight rows walk the tree side by side (see Advance)
+            var r = 0;
+            for (; r + 8 <= rows; r += 8)
+            {
+                var o = r * cols;
+                int n0 = st, n1 = st, n2 = st, n3 = st, n4 = st, n5 = st, n6 = st, n7 = st;
+                while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0)
+                {
+                    n0 = Advance(ref first, nb, n0, x, o);
+                    n1 = Advance(ref first, nb, n1, x, o + cols);
+                    n2 = Advance(ref first, nb, n2, x, o + (2 * cols));
+                    n3 = Advance(ref first, nb, n3, x, o + (3 * cols));
+                    n4 = Advance(ref first, nb, n4, x, o + (4 * cols));
+                    n5 = Advance(ref first, nb, n5, x, o + (5 * cols));
+                    n6 = Advance(ref first, nb, n6, x, o + (6 * cols));
+                    n7 = Advance(ref first, nb, n7, x, o + (7 * cols));
+                }
+
+                raw[r] += leaf[lb + ~n0];
+                raw[r + 1] += leaf[lb + ~n1];
+                raw[r + 2] += leaf[lb + ~n2];
+                raw[r + 3] += leaf[lb + ~n3];
+                raw[r + 4] += leaf[lb + ~n4];
+                raw[r + 5] += leaf[lb + ~n5];
+                raw[r + 6] += leaf[lb + ~n6];
+                raw[r + 7] += leaf[lb + ~n7];
+            }
+
+            for (; r < rows; r++)
             {
                 var row = x.Slice(r * cols, cols);
                 var node = st;
@@ -246,7 +324,7 @@ internal sealed class CompactForest
     public void AddSplitCounts(Span<double> counts, double weight)
     {
         var perTree = weight / Math.Max(1, TreeCount);
-        foreach (var node in _nodes)
+        foreach (var node in _nodes.AsSpan(0, _nodeCount))
         {
             counts[node.Feature] += perTree;
         }

@@ -119,11 +119,15 @@ public abstract class EventBus : IEventBus, IAsyncDisposable, IDisposable
         {
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             var list = topics.TryGetValue(subscriber.Topic, out var existing) ? existing : [];
-            topics[subscriber.Topic] = list.Add(subscriber);
+
+            // The transport hears of the topic before the subscriber becomes visible (SubscriberCount reads
+            // without the lock): whoever sees the subscriber can then also wait for the transport's subscription.
             if (list.IsEmpty)
             {
                 OnTopicActivated(subscriber.Topic);
             }
+
+            topics[subscriber.Topic] = list.Add(subscriber);
         }
     }
 

@@ -6,6 +6,38 @@ namespace NbaPredict.Graph.Tests.Subscriptions;
 public sealed class EventBusTests
 {
     [Fact]
+    public void The_transport_hears_of_a_topic_before_its_first_subscriber_is_visible()
+    {
+        // A caller that sees SubscriberCount == 1 may wait for the transport's subscription (Redis); the transport
+        // must therefore already know the topic by then, or the wait returns at once and early messages are lost.
+        using var bus = new ObservingBus();
+        using var subscription = bus.Subscribe<Tick>("t").Subscribe(new Collector<Tick>());
+
+        Assert.Equal([0], bus.CountsSeenOnActivation);
+        Assert.Equal(1, bus.SubscriberCount("t"));
+    }
+
+    private sealed class ObservingBus : EventBus
+    {
+        public ObservingBus()
+            : base(new EventBusOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+        {
+        }
+
+        public List<int> CountsSeenOnActivation { get; } = [];
+
+        public override ValueTask PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
+        {
+            Deliver(topic, message);
+            return ValueTask.CompletedTask;
+        }
+
+        protected override T Convert<T>(object? payload) => (T)payload!;
+
+        protected override void OnTopicActivated(string topic) => CountsSeenOnActivation.Add(SubscriberCount(topic));
+    }
+
+    [Fact]
     public async Task Subscribers_get_messages_of_their_topic_in_order_until_they_unsubscribe()
     {
         await using var bus = new InProcessEventBus();

@@ -111,6 +111,43 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_what_if_can_name_the_players_known_to_be_out()
+    {
+        await app.TrainTinyProductionModelAsync();
+        const string whatIf = """
+            mutation($out: [Int!]) {
+              predict(input: { playerNbaId: 201939, opponent: "LAL", home: true, date: "2023-12-25", unavailablePlayerNbaIds: $out }) {
+                prediction { unavailablePlayerNbaIds stats { stat value lower80 upper80 } }
+                errors { code message }
+              }
+            }
+            """;
+        async Task<System.Text.Json.Nodes.JsonNode> PredictAsync(int[]? unavailable) =>
+            NbaApp.Data(await app.QueryAsync(whatIf, new { @out = unavailable }))["predict"]!;
+
+        var inferred = await PredictAsync(null);
+        var klayOut = await PredictAsync([202691, 202691]);
+        var nobodyOut = await PredictAsync([]);
+        var self = await PredictAsync([201939]);
+        var unknown = await PredictAsync([202691, 99999999]);
+        var tooMany = await PredictAsync([.. Enumerable.Range(1, 33)]);
+
+        Assert.Empty(inferred["errors"]!.AsArray());
+        Assert.Null(inferred["prediction"]!["unavailablePlayerNbaIds"]);
+        Assert.Empty(klayOut["errors"]!.AsArray());
+        Assert.Equal([202691], klayOut["prediction"]!["unavailablePlayerNbaIds"]!.AsArray().Select(i => (int)i!));
+        Assert.Empty(nobodyOut["prediction"]!["unavailablePlayerNbaIds"]!.AsArray());
+        // Klay Thompson out changes who is absent from Curry's rotation, so it reaches the model.
+        Assert.NotEqual(inferred["prediction"]!["stats"]!.ToJsonString(), klayOut["prediction"]!["stats"]!.ToJsonString());
+
+        Assert.Equal("INVALID_UNAVAILABLE", (string)self["errors"]![0]!["code"]!);
+        Assert.Equal("UNKNOWN_PLAYER", (string)unknown["errors"]![0]!["code"]!);
+        Assert.Contains("99999999", (string)unknown["errors"]![0]!["message"]!, StringComparison.Ordinal);
+        Assert.Equal("TOO_MANY_UNAVAILABLE", (string)tooMany["errors"]![0]!["code"]!);
+        Assert.All(new[] { self, unknown, tooMany }, r => Assert.Null(r["prediction"]));
+    }
+
+    [Fact]
     public async Task Drift_reports_are_stored_and_a_flagged_one_reaches_driftDetected()
     {
         var none = NbaApp.Data(await app.QueryAsync("mutation { detectDrift { report { id } errors { code } } }"))["detectDrift"]!;

@@ -163,6 +163,51 @@ public class CsvAndFeatureTests
         Assert.Equal(0, buf[FeatureSchema.IndexOf("c_has_history")]);
     }
 
+    [Fact]
+    public void A_list_of_unavailable_players_decides_which_teammates_count_as_absent()
+    {
+        var until = new DateOnly(2022, 12, 1);
+        var records = TestData.SeasonUntil("2022-23", until);
+        var (store, _) = FeatureStore.BuildHistorical(records);
+        var absentCount = FeatureSchema.IndexOf("r_rotation_absent_count");
+        var absentMinutes = FeatureSchema.IndexOf("r_rotation_absent_minutes");
+        var inferred = new float[FeatureSchema.Count];
+        var starOut = new float[FeatureSchema.Count];
+        var nobodyOut = new float[FeatureSchema.Count];
+        var again = new float[FeatureSchema.Count];
+
+        // a team whose last game a rotation player missed, so the inferred absences are not empty
+        PlayerGameQuery query = default;
+        var star = 0;
+        foreach (var team in records.Select(r => r.TeamCode).Distinct().Order(StringComparer.Ordinal))
+        {
+            var lastGame = records.Where(r => r.TeamCode == team).GroupBy(r => r.GameId).MaxBy(g => g.First().Date)!.OrderByDescending(r => r.Minutes).ToList();
+            query = new PlayerGameQuery(lastGame[1].PlayerId, team, team == "LAL" ? "BOS" : "LAL", true, until);
+            star = lastGame[0].PlayerId; // played the team's last game, so without a list he counts as available
+            store.Featurize(query, inferred);
+            if (inferred[absentCount] >= 1)
+            {
+                break;
+            }
+        }
+
+        Assert.True(inferred[absentCount] >= 1, "some team missed a rotation player in its last game");
+        store.Featurize(query, starOut, [star]);
+        store.Featurize(query, nobodyOut, []);
+        store.Featurize(query, again);
+
+        Assert.Equal(1, starOut[absentCount]);
+        Assert.True(starOut[absentMinutes] >= 15, $"the star's minutes count as missing ({starOut[absentMinutes]})");
+        Assert.Equal(0, nobodyOut[absentCount]);
+        Assert.Equal(0, nobodyOut[absentMinutes]);
+        Assert.NotEqual(starOut[FeatureSchema.IndexOf("r_rotation_available_minutes")], inferred[FeatureSchema.IndexOf("r_rotation_available_minutes")]);
+        Assert.Equal(inferred, again); // the list applies to its own call only
+
+        var tooMany = Enumerable.Range(1, FeatureStore.MaxUnavailable + 1).ToArray();
+        var ex = Assert.Throws<ArgumentException>(() => store.Featurize(query, starOut, tooMany));
+        Assert.Contains($"At most {FeatureStore.MaxUnavailable}", ex.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<(DateOnly Date, string GameId, int PlayerId), int> Index(FeatureMatrix m)
     {
         var d = new Dictionary<(DateOnly, string, int), int>();

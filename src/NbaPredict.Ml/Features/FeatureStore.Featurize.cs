@@ -52,6 +52,30 @@ public sealed partial class FeatureStore
         FeaturizeCore(query, ref w);
     }
 
+    /// <summary>
+    /// As <see cref="Featurize(in PlayerGameQuery, Span{float})"/>, for a game whose unavailable players are known
+    /// before tip-off (an injury report or inactive list). The rotation features then treat exactly the listed
+    /// teammates as absent, instead of those who missed the team's last game; an empty list means nobody is out.
+    /// </summary>
+    public void Featurize(in PlayerGameQuery query, Span<float> destination, ReadOnlySpan<int> unavailable)
+    {
+        if (unavailable.Length > MaxUnavailable)
+        {
+            throw new ArgumentException($"At most {MaxUnavailable} unavailable players can be given; got {unavailable.Length}.", nameof(unavailable));
+        }
+
+        unavailable.CopyTo(_unavailable);
+        _unavailableCount = unavailable.Length;
+        try
+        {
+            Featurize(query, destination);
+        }
+        finally
+        {
+            _unavailableCount = -1;
+        }
+    }
+
     /// <summary>Featurizes a slate of games (all after the last ingested day) into a new matrix.</summary>
     public FeatureMatrix FeaturizeSlate(IReadOnlyList<PlayerGameQuery> slate)
     {
@@ -690,7 +714,10 @@ public sealed partial class FeatureStore
             if (_scrCnt[s] >= 3 && avg >= 15)
             {
                 ri.RotationSize++;
-                if (!last.Contains(_scrIds[s]))
+                var isOut = _unavailableCount >= 0
+                    ? Array.IndexOf(_unavailable, _scrIds[s], 0, _unavailableCount) >= 0
+                    : !last.Contains(_scrIds[s]);
+                if (isOut)
                 {
                     if (ri.Absent < _absent.Length)
                     {

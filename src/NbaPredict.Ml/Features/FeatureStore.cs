@@ -43,6 +43,13 @@ public sealed partial class FeatureStore
     private readonly float[] _scrMin = new float[128];
     private readonly float[] _scrUsage = new float[128];
     private readonly int[] _absent = new int[16];
+
+    // Players known to miss the game being featurized (see Featurize with `unavailable`); count -1 = no list given.
+    private readonly int[] _unavailable = new int[MaxUnavailable];
+    private int _unavailableCount = -1;
+
+    /// <summary>Most players one query may name as unavailable.</summary>
+    public const int MaxUnavailable = 32;
     private readonly float[] _vals = new float[PV.Count];
 
     /// <summary>Day number (<see cref="DateOnly.DayNumber"/>) of the last ingested day, or int.MinValue.</summary>

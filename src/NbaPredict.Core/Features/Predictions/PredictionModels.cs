@@ -35,7 +35,11 @@ public sealed record PredictionView(
 public sealed record PredictionList(IReadOnlyList<PredictionView> Items);
 
 /// <summary>A hypothetical line (no stored game): who, against whom, where, when, and the predicted stats.</summary>
-public sealed record WhatIfPrediction(int PlayerId, int TeamId, int OpponentTeamId, bool Home, DateOnly Date, string ModelVersion, IReadOnlyList<PredictedStat> Stats);
+public sealed record WhatIfPrediction(int PlayerId, int TeamId, int OpponentTeamId, bool Home, DateOnly Date, string ModelVersion, IReadOnlyList<PredictedStat> Stats)
+{
+    /// <summary>The players assumed out, as given (null: none given, absences inferred from the team's last game).</summary>
+    public IReadOnlyList<int>? UnavailablePlayerIds { get; init; }
+}
 
 public static class PredictionStats
 {

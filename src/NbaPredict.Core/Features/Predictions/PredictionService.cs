@@ -89,8 +89,11 @@ public sealed class PredictionService(
     /// <summary>
     /// A what-if: the player's line against <paramref name="opponentCode"/> on <paramref name="date"/>, home or away,
     /// from history strictly before that date. Not stored: no such game exists to score it against.
+    /// <paramref name="unavailablePlayerIds"/> are the players known to miss the game (an injury report): when given,
+    /// exactly these teammates count as absent, instead of those who missed the team's last game.
     /// </summary>
-    public async Task<WhatIfPrediction> PredictWhatIfAsync(int playerId, string opponentCode, bool home, DateOnly date, CancellationToken cancellationToken = default)
+    public async Task<WhatIfPrediction> PredictWhatIfAsync(
+        int playerId, string opponentCode, bool home, DateOnly date, IReadOnlyList<int>? unavailablePlayerIds = null, CancellationToken cancellationToken = default)
     {
         var model = await production.GetAsync(cancellationToken) ?? throw NoModelYet();
         var opponent = NbaTeams.FindByCode(opponentCode.Trim())
@@ -112,19 +115,21 @@ public sealed class PredictionService(
             throw new DomainException("INVALID_OPPONENT", $"player {playerId} plays for {opponent.Abbreviation} on that date; choose another opponent");
         }
 
+        var unavailable = await ValidateUnavailableAsync(db, playerId, unavailablePlayerIds, cancellationToken);
+
         var query = new PlayerGameQuery(playerId, NbaTeams.CodeOf(teamId), opponent.Abbreviation, home, date);
         var stats = new StatPrediction[model.Bundle.Stats.Count];
         var features = new float[FeatureSchema.Count];
         var predicted = await live.UseAsync(date, store =>
         {
-            store.Featurize(query, features);
+            Featurize(store, query, features, unavailable);
             return features;
         }, cancellationToken);
         if (predicted is null)
         {
             var prior = await history.LoadAsync(before: date, cancellationToken);
             var (store, _) = await Task.Run(() => FeatureStore.BuildHistorical(prior), cancellationToken);
-            store.Featurize(query, features);
+            Featurize(store, query, features, unavailable);
         }
 
         using (StartInference("predict what-if", model, rows: 1))
@@ -134,7 +139,51 @@ public sealed class PredictionService(
             RecordInference("whatif", started, rows: 1);
         }
 
-        return new WhatIfPrediction(playerId, teamId, opponent.Id, home, date, model.Version.Version, PredictionStats.Parse(PredictionStats.Serialize(stats)));
+        return new WhatIfPrediction(playerId, teamId, opponent.Id, home, date, model.Version.Version, PredictionStats.Parse(PredictionStats.Serialize(stats)))
+        {
+            UnavailablePlayerIds = unavailable,
+        };
+    }
+
+    private static void Featurize(FeatureStore store, in PlayerGameQuery query, float[] features, int[]? unavailable)
+    {
+        if (unavailable is null)
+        {
+            store.Featurize(query, features);
+        }
+        else
+        {
+            store.Featurize(query, features, unavailable);
+        }
+    }
+
+    /// <summary>The what-if's unavailable players, de-duplicated, or a clear error naming the first bad one.</summary>
+    private static async Task<int[]?> ValidateUnavailableAsync(NbaDbContext db, int playerId, IReadOnlyList<int>? ids, CancellationToken cancellationToken)
+    {
+        if (ids is null)
+        {
+            return null;
+        }
+
+        var distinct = ids.Distinct().ToArray();
+        if (distinct.Length > FeatureStore.MaxUnavailable)
+        {
+            throw new DomainException("TOO_MANY_UNAVAILABLE", $"at most {FeatureStore.MaxUnavailable} unavailable players can be given; got {distinct.Length}");
+        }
+
+        if (distinct.Contains(playerId))
+        {
+            throw new DomainException("INVALID_UNAVAILABLE", $"player {playerId} is the player being predicted, so he cannot also be unavailable");
+        }
+
+        var known = await db.Players.AsNoTracking().Where(p => distinct.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
+        var unknown = distinct.Where(id => !known.Contains(id)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new DomainException("UNKNOWN_PLAYER", $"unavailable player {unknown[0]} is not a known NBA player id");
+        }
+
+        return distinct;
     }
 
     public Task<IReadOnlyList<PredictionView>> ListAsync(DateOnly? date, string? gameId, int? playerId, CancellationToken cancellationToken = default) =>

@@ -113,6 +113,8 @@ public sealed class PredictInputType : InputObjectGraphType
         Field<NonNullGraphType<StringGraphType>>("opponent").Description("Team abbreviation such as BOS.");
         Field<NonNullGraphType<BooleanGraphType>>("home");
         Field<NonNullGraphType<CalendarDateGraphType>>("date");
+        Field<ListGraphType<NonNullGraphType<IntGraphType>>>("unavailablePlayerNbaIds")
+            .Description("Players known to miss the game (an injury report or inactive list), at most 32. When given, exactly these teammates count as absent, instead of those who missed the team's last game; [] means nobody is out.");
     }
 }
 
@@ -129,6 +131,9 @@ public sealed class WhatIfPredictionType : ObjectGraphType<WhatIfPrediction>
         Field<NonNullGraphType<CalendarDateGraphType>>("date").Resolve(c => c.Source.Date);
         Field("modelVersion", p => p.ModelVersion);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
+        Field<ListGraphType<NonNullGraphType<IntGraphType>>>("unavailablePlayerNbaIds")
+            .Description("The players assumed out, as given; null when none were given (absences then come from the team's last game).")
+            .Resolve(c => c.Source.UnavailablePlayerIds);
     }
 }
 
@@ -197,10 +202,14 @@ public static class PredictionQueries
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
                 return await DomainPayload.CaptureAsync(
                     () => c.Service<PredictionService>().PredictWhatIfAsync(
-                        (int)input["playerNbaId"]!, (string)input["opponent"]!, (bool)input["home"]!, (DateOnly)input["date"]!, c.CancellationToken),
+                        (int)input["playerNbaId"]!, (string)input["opponent"]!, (bool)input["home"]!, (DateOnly)input["date"]!,
+                        UnavailableArgument(input), c.CancellationToken),
                     (prediction, errors) => new PredictPayload(prediction, errors));
             });
     }
+
+    private static List<int>? UnavailableArgument(Dictionary<string, object?> input) =>
+        input.TryGetValue("unavailablePlayerNbaIds", out var value) && value is IEnumerable<object?> ids ? [.. ids.Select(id => (int)id!)] : null;
 
     public static void AddSubscriptions(ObjectGraphType subscription)
     {

@@ -146,7 +146,8 @@ internal static class Tune
             var key = stat.ToString().ToLowerInvariant();
             var iBase = baseName is null ? -1 : FeatureSchema.IndexOf(baseName.Replace("{s}", key, StringComparison.Ordinal));
             var y = train.Select(i => (float)(StatKinds.Get(recs[i], stat) - (iBase < 0 ? 0 : baseMatrix.Values[(i * f0) + iBase]))).ToArray();
-            var p = FitPredict(xTrain, train.Count, f, y, xVal, val.Count, l1);
+            var forest = ModelTrainer.FitL1Forest(xTrain, train.Count, f, y, l1);
+            var p = Score(forest, xVal, val.Count, f);
             if (iBase >= 0)
             {
                 for (var r = 0; r < val.Count; r++)
@@ -168,11 +169,11 @@ internal static class Tune
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} L1 MAE {mae:F4}  last10 {base10:F4}  improvement {(1 - (mae / base10)) * 100:F2}%  ({sw.Elapsed.TotalSeconds:F0}s)"));
             if (xValKnownOut is not null && iBase < 0)
             {
-                var forest = ModelTrainer.FitL1Forest(xTrain, train.Count, f, y, l1);
+                var pOut = Score(forest, xValKnownOut, val.Count, f);
                 double maeOut = 0;
                 for (var r = 0; r < val.Count; r++)
                 {
-                    maeOut += Math.Abs(StatKinds.Get(recs[val[r]], stat) - forest.Predict(xValKnownOut.AsSpan(r * f, f)));
+                    maeOut += Math.Abs(StatKinds.Get(recs[val[r]], stat) - pOut[r]);
                 }
 
                 maeOut /= val.Count;
@@ -182,9 +183,11 @@ internal static class Tune
     }
 
     /// <summary>Fits the L1 member exactly as training does (<see cref="ModelTrainer.FitL1Forest"/>) and scores other rows.</summary>
-    private static double[] FitPredict(float[] x, int rows, int f, float[] y, float[] xv, int vrows, TrainingOptions options)
+    private static double[] FitPredict(float[] x, int rows, int f, float[] y, float[] xv, int vrows, TrainingOptions options) =>
+        Score(ModelTrainer.FitL1Forest(x, rows, f, y, options), xv, vrows, f);
+
+    private static double[] Score(CompactForest forest, float[] xv, int vrows, int f)
     {
-        var forest = ModelTrainer.FitL1Forest(x, rows, f, y, options);
         var p = new double[vrows];
         for (var r = 0; r < vrows; r++)
         {

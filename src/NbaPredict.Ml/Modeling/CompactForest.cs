@@ -145,11 +145,6 @@ internal sealed class CompactForest
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RawSum(ReadOnlySpan<float> x)
     {
-        if (_nanLeft is not null)
-        {
-            return RawSumRoutingNaN(x, _nanLeft);
-        }
-
         var nodes = _nodes;
         var leaf = _leaf;
         var nodeOff = _nodeOff;
@@ -157,8 +152,10 @@ internal sealed class CompactForest
         var start = _start;
         ref var first = ref MemoryMarshal.GetArrayDataReference(nodes);
         double s = 0;
+        // a forest that routes NaN walks every tree with Walk
+        var wideEnd = _nanLeft is null ? start.Length - 7 : 0;
         var t = 0;
-        for (; t + 8 <= start.Length; t += 8)
+        for (; t < wideEnd; t += 8)
         {
             int n0 = start[t], n1 = start[t + 1], n2 = start[t + 2], n3 = start[t + 3];
             int n4 = start[t + 4], n5 = start[t + 5], n6 = start[t + 6], n7 = start[t + 7];
@@ -186,15 +183,7 @@ internal sealed class CompactForest
 
         for (; t < start.Length; t++)
         {
-            var node = start[t];
-            var nb = nodeOff[t];
-            while (node >= 0)
-            {
-                ref readonly var n = ref nodes[nb + node];
-                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
-            }
-
-            s += leaf[leafOff[t] + ~node];
+            s += leaf[leafOff[t] + ~Walk(t, x)];
         }
 
         return s;
@@ -203,8 +192,8 @@ internal sealed class CompactForest
     /// <summary>
     /// One step down a tree without a conditional jump. A row's path is unpredictable, so a branch per node is
     /// mispredicted about half the time; instead eight walks (eight trees for one row, or eight rows through one
-    /// tree) step side by side as independent chains of loads, and only the loop's exit is a branch. Measured on the
-    /// production bundle: 103 → 61 µs per player-game, 18.5 → 11.9 ms per slate (docs/benchmarks.md).
+    /// tree) step side by side as independent chains of loads, and only the loop's exit is a branch (measured in
+    /// docs/benchmarks.md, ADR 0019). Forests that route NaN take <see cref="Walk"/> instead.
     /// A walk that already reached its leaf (index &lt; 0) reads a harmless node (its tree's first, or the spare
     /// node at the end of the array) and keeps its index.
     /// </summary>
@@ -218,27 +207,20 @@ internal sealed class CompactForest
         return (child & ~done) | (index & done);
     }
 
-    private double RawSumRoutingNaN(ReadOnlySpan<float> x, bool[] nanLeft)
-    {
-        double s = 0;
-        for (var t = 0; t < _start.Length; t++)
-        {
-            s += _leaf[_leafOff[t] + ~Walk(t, x, nanLeft)];
-        }
-
-        return s;
-    }
-
-    /// <summary>The ones' complement of the leaf a row reaches in tree t, sending NaN where the tree learned to.</summary>
-    private int Walk(int t, ReadOnlySpan<float> x, bool[] nanLeft)
+    /// <summary>
+    /// The ones' complement of the leaf a row reaches in tree t, one node at a time: for the trees and rows the
+    /// eight-wide walks leave over, and for every tree of a forest that sends NaN where it learned to.
+    /// </summary>
+    private int Walk(int t, ReadOnlySpan<float> x)
     {
         var node = _start[t];
         var nb = _nodeOff[t];
+        var nanLeft = _nanLeft;
         while (node >= 0)
         {
             ref readonly var n = ref _nodes[nb + node];
             var v = x[n.Feature];
-            node = v <= n.Threshold || (float.IsNaN(v) && nanLeft[nb + node]) ? n.Left : n.Right;
+            node = v <= n.Threshold || (nanLeft is not null && float.IsNaN(v) && nanLeft[nb + node]) ? n.Left : n.Right;
         }
 
         return node;
@@ -255,16 +237,9 @@ internal sealed class CompactForest
         var leaf = _leaf;
         var raw = output[..rows];
         raw.Clear();
-        if (_nanLeft is not null)
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                raw[r] = RawSumRoutingNaN(x.Slice(r * cols, cols), _nanLeft);
-            }
-        }
-
         ref var first = ref MemoryMarshal.GetArrayDataReference(nodes);
-        for (var t = 0; _nanLeft is null && t < _start.Length; t++)
+        var wideEnd = _nanLeft is null ? rows - 7 : 0;
+        for (var t = 0; t < _start.Length; t++)
         {
             var nb = _nodeOff[t];
             var lb = _leafOff[t];
@@ -272,7 +247,7 @@ internal sealed class CompactForest
 
             // eight rows walk the tree side by side (see Advance)
             var r = 0;
-            for (; r + 8 <= rows; r += 8)
+            for (; r < wideEnd; r += 8)
             {
                 var o = r * cols;
                 int n0 = st, n1 = st, n2 = st, n3 = st, n4 = st, n5 = st, n6 = st, n7 = st;
@@ -300,15 +275,7 @@ internal sealed class CompactForest
 
             for (; r < rows; r++)
             {
-                var row = x.Slice(r * cols, cols);
-                var node = st;
-                while (node >= 0)
-                {
-                    ref readonly var n = ref nodes[nb + node];
-                    node = row[n.Feature] <= n.Threshold ? n.Left : n.Right;
-                }
-
-                raw[r] += leaf[lb + ~node];
+                raw[r] += leaf[lb + ~Walk(t, x.Slice(r * cols, cols))];
             }
         }
 

@@ -30,6 +30,9 @@ internal static class Tune
         var knownOutToday = false;
         var maskExtras = 0.0;
         var blankValExtras = false;
+        var residualFeedback = false;
+        var combo = false;
+        var trainKnownOut = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -48,6 +51,9 @@ internal static class Tune
                 case "--known-out-today": knownOutToday = true; break;
                 case "--mask-extras": maskExtras = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--blank-val-extras": blankValExtras = true; break;
+                case "--residual-feedback": residualFeedback = true; break;
+                case "--combo": combo = true; break;
+                case "--train-known-out": trainKnownOut = true; knownOutToday = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -130,7 +136,10 @@ internal static class Tune
         var f0 = baseMatrix.Columns;
         var f = f0 + extra.Count;
         Console.WriteLine($"features {f0}+{extra.Count} ({string.Join(',', extraNames)}) built in {sw.Elapsed.TotalSeconds:F1}s; train {train.Count} val {val.Count}");
-        var xTrain = Gather(baseMatrix, extra, train, f);
+        // LEAKY BY DESIGN: every row featurized with the team's players missing from that day's box score given as
+        // unavailable, standing in for an inactive list; for the model that serves queries naming their absences.
+        var knownAbsences = knownOutToday ? FeatureStore.BuildHistoricalWithKnownAbsences(recs) : null;
+        var xTrain = trainKnownOut ? Gather(knownAbsences!, extra, train, f) : Gather(baseMatrix, extra, train, f);
         var xVal = Gather(baseMatrix, extra, val, f);
 
         // An optional input (like a known-out list) is missing for some rows: train with a share of rows blanked,
@@ -140,7 +149,13 @@ internal static class Tune
         BlankExtras(xVal, val.Count, f0, f, _ => blankValExtras);
         // LEAKY stand-in for an inactive list: the validation rows featurized again with the team's players
         // missing from that day's box score given as unavailable; scored by the same model below.
-        var xValKnownOut = knownOutToday ? FeaturizeWithTodaysAbsences(recs, val, valFrom, f) : null;
+        var xValKnownOut = knownAbsences is null ? null : Gather(knownAbsences, extra, val, f);
+        if (combo)
+        {
+            Combo(baseMatrix, xTrain, train, xVal, val, f, stats, l1);
+            return;
+        }
+
         foreach (var stat in stats)
         {
             var key = stat.ToString().ToLowerInvariant();
@@ -167,6 +182,11 @@ internal static class Tune
             mae /= val.Count;
             base10 /= val.Count;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} L1 MAE {mae:F4}  last10 {base10:F4}  improvement {(1 - (mae / base10)) * 100:F2}%  ({sw.Elapsed.TotalSeconds:F0}s)"));
+            if (residualFeedback)
+            {
+                ResidualFeedback(recs, val, p, stat, base10);
+            }
+
             if (xValKnownOut is not null && iBase < 0)
             {
                 var pOut = Score(forest, xValKnownOut, val.Count, f);
@@ -178,6 +198,113 @@ internal static class Tune
 
                 maeOut /= val.Count;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} same model, today's absences given as unavailable: MAE {maeOut:F4}  improvement {(1 - (maeOut / base10)) * 100:F2}%"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Diversity among L1 members: several targets and depths, stacked by MAE weights fitted on the validation season's
+    /// even days and scored on its odd days.
+    /// </summary>
+    private static void Combo(FeatureMatrix m, float[] xTrain, List<int> train, float[] xVal, List<int> val, int f, StatKind[] stats, TrainingOptions l1)
+    {
+        var recs = m.Records;
+        var f0 = m.Columns;
+        var deep = new L1Parameters(600, 0.04, 15, 50, 0.4).ApplyTo(new TrainingOptions());
+        var even = Enumerable.Range(0, val.Count).Where(r => recs[val[r]].Date.DayNumber % 2 == 0).ToArray();
+        var odd = Enumerable.Range(0, val.Count).Where(r => recs[val[r]].Date.DayNumber % 2 == 1).ToArray();
+        foreach (var stat in stats)
+        {
+            var key = stat.ToString().ToLowerInvariant();
+            var variants = new (string Name, string? Base, TrainingOptions Options)[]
+            {
+                ("raw", null, l1), ("raw-600", null, deep), ("minus-ewma", "p_ewma_" + key, l1), ("minus-last10", "p_mean10_" + key, l1),
+                ("minus-rate-x-projmin", stat == StatKind.Min ? "r_proj_min" : "p_rate_x_projmin_" + key, l1),
+            };
+            var preds = new List<double[]>();
+            foreach (var (name, baseName, options) in variants)
+            {
+                var iBase = baseName is null ? -1 : FeatureSchema.IndexOf(baseName);
+                float BaseOf(int row) => iBase < 0 ? 0f : m.Values[(row * f0) + iBase];
+                var y = train.Select(i => (float)(StatKinds.Get(recs[i], stat) - BaseOf(i))).ToArray();
+                var p = Score(ModelTrainer.FitL1Forest(xTrain, train.Count, f, y, options), xVal, val.Count, f);
+                for (var r = 0; r < val.Count; r++)
+                {
+                    p[r] += BaseOf(val[r]);
+                }
+
+                preds.Add(p);
+            }
+
+            var iLast10 = FeatureSchema.IndexOf("p_mean10_" + key);
+            double Mae(int[] rows, Func<int, double> predict) => rows.Average(r => Math.Abs(StatKinds.Get(recs[val[r]], stat) - predict(r)));
+            var base10 = Mae(odd, r => m.Values[(val[r] * f0) + iLast10]);
+            for (var v = 0; v < variants.Length; v++)
+            {
+                var pv = preds[v];
+                var mae = Mae(odd, r => pv[r]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} {variants[v].Name,-22} odd-day MAE {mae:F4} improvement {(1 - (mae / base10)) * 100:F2}%"));
+            }
+
+            var (w, b) = L1Stacker.Fit([.. preds.Select(p => even.Select(r => p[r]).ToArray())], [.. even.Select(r => StatKinds.Get(recs[val[r]], stat))]);
+            var stacked = Mae(odd, r => Math.Max(0, b + Enumerable.Range(0, w.Length).Sum(j => w[j] * preds[j][r])));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} stacked ({string.Join(' ', w.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))} + {b:F2}) odd-day MAE {stacked:F4} improvement {(1 - (stacked / base10)) * 100:F2}%"));
+        }
+    }
+
+    /// <summary>
+    /// The feedback loop as a correction: each validation row is shifted by the player's own earlier residuals
+    /// (actual − prediction) of the same season, known before tip-off, shrunk toward 0.
+    /// </summary>
+    private static void ResidualFeedback(IReadOnlyList<PlayerGameRecord> recs, List<int> val, double[] p, StatKind stat, double base10)
+    {
+        foreach (var window in new[] { 5, 10, 20, 82 })
+        {
+            foreach (var shrink in new[] { 3.0, 10.0, 30.0 })
+            {
+                foreach (var useMedian in new[] { false, true })
+                {
+                    var history = new Dictionary<int, List<double>>();
+                    double mae = 0;
+                    foreach (var (start, end) in Days(val.Select(i => recs[i]).ToList()))
+                    {
+                        for (var r = start; r < end; r++)
+                        {
+                            var corr = 0.0;
+                            if (history.TryGetValue(recs[val[r]].PlayerId, out var h) && h.Count > 0)
+                            {
+                                var last = h.Skip(Math.Max(0, h.Count - window)).ToArray();
+                                double centre;
+                                if (useMedian)
+                                {
+                                    Array.Sort(last);
+                                    centre = last.Length % 2 == 1 ? last[last.Length / 2] : 0.5 * (last[(last.Length / 2) - 1] + last[last.Length / 2]);
+                                    corr = centre * last.Length / (last.Length + shrink);
+                                }
+                                else
+                                {
+                                    corr = last.Sum() / (last.Length + shrink);
+                                }
+                            }
+
+                            mae += Math.Abs(StatKinds.Get(recs[val[r]], stat) - (p[r] + corr));
+                        }
+
+                        for (var r = start; r < end; r++)
+                        {
+                            var pid = recs[val[r]].PlayerId;
+                            if (!history.TryGetValue(pid, out var h))
+                            {
+                                history[pid] = h = [];
+                            }
+
+                            h.Add(StatKinds.Get(recs[val[r]], stat) - p[r]);
+                        }
+                    }
+
+                    mae /= val.Count;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5}   residual feedback window {window,2} shrink {shrink,2} {(useMedian ? "median" : "mean  ")}: MAE {mae:F4} improvement {(1 - (mae / base10)) * 100:F2}%"));
+                }
             }
         }
     }
@@ -737,72 +864,5 @@ internal static class Tune
             yield return (s, e);
             s = e;
         }
-    }
-
-    /// <summary>
-    /// LEAKY BY DESIGN, a measurement only: re-featurizes the validation rows day by day, passing as unavailable
-    /// every player of the team this season who is missing from that day's box score.
-    /// </summary>
-    private static float[] FeaturizeWithTodaysAbsences(IReadOnlyList<PlayerGameRecord> recs, List<int> val, DateOnly valFrom, int f)
-    {
-        var store = FeatureStore.FromHistory(recs.Where(r => r.Date < valFrom));
-        var x = new float[val.Count * f];
-        var wanted = new Dictionary<int, int>();
-        for (var r = 0; r < val.Count; r++)
-        {
-            wanted[val[r]] = r;
-        }
-
-        var seasonPlayers = new Dictionary<string, HashSet<int>>();
-        var unavailable = new List<int>();
-        foreach (var (s, e) in Days(recs))
-        {
-            if (recs[s].Date < valFrom)
-            {
-                continue;
-            }
-
-            for (var i = s; i < e; i++)
-            {
-                if (!wanted.TryGetValue(i, out var r))
-                {
-                    continue;
-                }
-
-                unavailable.Clear();
-                if (seasonPlayers.TryGetValue(recs[i].TeamCode, out var seen))
-                {
-                    foreach (var id in seen)
-                    {
-                        var played = false;
-                        for (var j = s; j < e && !played; j++)
-                        {
-                            played = recs[j].PlayerId == id && recs[j].TeamCode == recs[i].TeamCode;
-                        }
-
-                        if (!played && unavailable.Count < FeatureStore.MaxUnavailable)
-                        {
-                            unavailable.Add(id);
-                        }
-                    }
-                }
-
-                store.Featurize(PlayerGameQuery.From(recs[i]), x.AsSpan(r * f, f), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(unavailable));
-            }
-
-            var day = recs.Skip(s).Take(e - s).ToArray();
-            store.IngestDay(day);
-            foreach (var rec in day)
-            {
-                if (!seasonPlayers.TryGetValue(rec.TeamCode, out var set))
-                {
-                    seasonPlayers[rec.TeamCode] = set = [];
-                }
-
-                set.Add(rec.PlayerId);
-            }
-        }
-
-        return x;
     }
 }

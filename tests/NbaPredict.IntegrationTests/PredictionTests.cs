@@ -117,13 +117,14 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         const string whatIf = """
             mutation($out: [Int!]) {
               predict(input: { playerNbaId: 201939, opponent: "LAL", home: true, date: "2023-12-25", unavailablePlayerNbaIds: $out }) {
-                prediction { unavailablePlayerNbaIds stats { stat value lower80 upper80 } }
+                prediction { unavailablePlayerNbaIds knownAbsenceModel modelVersion stats { stat value lower80 upper80 } }
                 errors { code message }
               }
             }
             """;
         async Task<System.Text.Json.Nodes.JsonNode> PredictAsync(int[]? unavailable) =>
             NbaApp.Data(await app.QueryAsync(whatIf, new { @out = unavailable }))["predict"]!;
+        static string Stats(System.Text.Json.Nodes.JsonNode payload) => payload["prediction"]!["stats"]!.ToJsonString();
 
         var inferred = await PredictAsync(null);
         var klayOut = await PredictAsync([202691, 202691]);
@@ -145,6 +146,18 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         Assert.Contains("99999999", (string)unknown["errors"]![0]!["message"]!, StringComparison.Ordinal);
         Assert.Equal("TOO_MANY_UNAVAILABLE", (string)tooMany["errors"]![0]!["code"]!);
         Assert.All(new[] { self, unknown, tooMany }, r => Assert.Null(r["prediction"]));
+
+        // A named list is served by the known-absence model. The same training without it gives the same ensemble,
+        // so the history-only line is unchanged, while the line with the list moves.
+        Assert.False((bool)inferred["prediction"]!["knownAbsenceModel"]!);
+        Assert.True((bool)klayOut["prediction"]!["knownAbsenceModel"]!);
+        await app.TrainTinyProductionModelAsync(TestTraining.Tiny with { KnownAbsenceModel = false });
+        var inferredWithout = await PredictAsync(null);
+        var klayOutWithout = await PredictAsync([202691]);
+        Assert.NotEqual((string)inferred["prediction"]!["modelVersion"]!, (string)inferredWithout["prediction"]!["modelVersion"]!);
+        Assert.False((bool)klayOutWithout["prediction"]!["knownAbsenceModel"]!);
+        Assert.Equal(Stats(inferred), Stats(inferredWithout));
+        Assert.NotEqual(Stats(klayOut), Stats(klayOutWithout));
     }
 
     [Fact]

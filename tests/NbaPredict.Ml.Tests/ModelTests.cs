@@ -81,7 +81,7 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
         {
             fx.Bundle.Save(dir);
             Assert.True(File.Exists(Path.Combine(dir, "manifest.json")));
-            Assert.Equal(37, Directory.GetFiles(dir).Length); // 4 stats x (5 members + 4 ONNX copies of the ML.NET members) + manifest
+            Assert.Equal(41, Directory.GetFiles(dir).Length); // 4 stats x (5 members + 4 ONNX copies of the ML.NET members + 1 known-absence member) + manifest
             var loaded = ModelBundle.Load(dir);
             Assert.Equal(FeatureSchema.Version, loaded.Manifest.FeatureSchemaVersion);
             Assert.Equal(fx.Plan.TrainFrom, loaded.Manifest.TrainFrom);

@@ -167,6 +167,87 @@ public sealed partial class FeatureStore
         return (store, new FeatureMatrix(values, sorted.Length, f) { Records = sorted });
     }
 
+    /// <summary>
+    /// As <see cref="BuildHistorical"/>, but each game is featurized as if its inactive list had been known before
+    /// tip-off: the players of the team this season who are missing from that day's box score are passed as
+    /// unavailable (the <see cref="Featurize(in PlayerGameQuery, Span{float}, ReadOnlySpan{int})"/> path). This
+    /// reads the game day's box score, so it is only for training and calibrating the model that serves queries
+    /// which name their unavailable players; a history-only prediction must never see it.
+    /// <paramref name="sorted"/> must be in <see cref="BuildHistorical"/>'s order (its matrix's records); the rows come
+    /// back in the same order.
+    /// </summary>
+    public static FeatureMatrix BuildHistoricalWithKnownAbsences(IReadOnlyList<PlayerGameRecord> sorted)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        var store = new FeatureStore();
+        var f = FeatureSchema.Count;
+        var values = new float[sorted.Count * f];
+        var day = new List<PlayerGameRecord>(512);
+        var lastSeen = new Dictionary<string, Dictionary<int, int>>(StringComparer.Ordinal); // team → player → last day, this season
+        var playedToday = new HashSet<(string Team, int Player)>();
+        var outToday = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var season = int.MinValue;
+        var s = 0;
+        while (s < sorted.Count)
+        {
+            var date = sorted[s].Date;
+            var e = s + 1;
+            while (e < sorted.Count && sorted[e].Date == date)
+            {
+                e++;
+            }
+
+            if (e < sorted.Count && sorted[e].Date < date)
+            {
+                throw new ArgumentException("Records must be sorted by date (use the records of a BuildHistorical matrix).", nameof(sorted));
+            }
+
+            if (SeasonKeyOf(date) != season)
+            {
+                season = SeasonKeyOf(date);
+                lastSeen.Clear();
+            }
+
+            playedToday.Clear();
+            outToday.Clear();
+            for (var i = s; i < e; i++)
+            {
+                playedToday.Add((sorted[i].TeamCode, sorted[i].PlayerId));
+            }
+
+            for (var i = s; i < e; i++)
+            {
+                var team = sorted[i].TeamCode;
+                if (!outToday.TryGetValue(team, out var unavailable))
+                {
+                    unavailable = lastSeen.TryGetValue(team, out var seen)
+                        ? [.. seen.Where(kv => !playedToday.Contains((team, kv.Key))).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(MaxUnavailable).Select(kv => kv.Key)]
+                        : [];
+                    outToday[team] = unavailable;
+                }
+
+                store.Featurize(PlayerGameQuery.From(sorted[i]), values.AsSpan(i * f, f), unavailable);
+            }
+
+            day.Clear();
+            for (var i = s; i < e; i++)
+            {
+                day.Add(sorted[i]);
+                if (!lastSeen.TryGetValue(sorted[i].TeamCode, out var seen))
+                {
+                    lastSeen[sorted[i].TeamCode] = seen = [];
+                }
+
+                seen[sorted[i].PlayerId] = date.DayNumber;
+            }
+
+            store.IngestDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(day));
+            s = e;
+        }
+
+        return new FeatureMatrix(values, sorted.Count, f) { Records = sorted };
+    }
+
     private ref struct Writer(Span<float> dest, List<string>? names)
     {
         private readonly Span<float> _dest = dest;
@@ -416,7 +497,7 @@ public sealed partial class FeatureStore
         w.Add(hasHist ? p!.EwmaMinFast : _prior[PV.Min], "p_min_ewma_fast");
         w.Add(hasHist ? maxMin10 : _prior[PV.Min], "p_min_max10");
 
-        var rot = Rotation(q.PlayerId, ts, season);
+        var rot = Rotation(q.PlayerId, ts, ti, season);
         var baseMin = hasHist
             ? (0.45 * p!.EwmaMinFast) + (0.35 * mean5[PV.Min]) + (0.2 * mean20[PV.Min])
             : _prior[PV.Min];
@@ -649,7 +730,9 @@ public sealed partial class FeatureStore
         }
     }
 
-    private RotationInfo Rotation(int playerId, TeamState? ts, int season)
+    private bool PlaysElsewhere(int playerId, int teamIdx) => _players.TryGetValue(playerId, out var p) && p.TeamIdx >= 0 && p.TeamIdx != teamIdx;
+
+    private RotationInfo Rotation(int playerId, TeamState? ts, int teamIdx, int season)
     {
         var ri = default(RotationInfo);
         if (ts is null || ts.Games.Count == 0 || ts.SeasonKey != season)
@@ -714,8 +797,10 @@ public sealed partial class FeatureStore
             if (_scrCnt[s] >= 3 && avg >= 15)
             {
                 ri.RotationSize++;
+                // With a list, a rotation player who has since played for another team is out too: an injury
+                // report does not name players traded away.
                 var isOut = _unavailableCount >= 0
-                    ? Array.IndexOf(_unavailable, _scrIds[s], 0, _unavailableCount) >= 0
+                    ? Array.IndexOf(_unavailable, _scrIds[s], 0, _unavailableCount) >= 0 || PlaysElsewhere(_scrIds[s], teamIdx)
                     : !last.Contains(_scrIds[s]);
                 if (isOut)
                 {

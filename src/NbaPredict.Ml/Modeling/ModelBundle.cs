@@ -86,11 +86,20 @@ public sealed record BundleManifest
     /// <summary>Metrics on the stacking half of the calibration window, players with history (keyed by stat name).</summary>
     public IReadOnlyDictionary<string, StatMetrics> ValidationMetrics { get; init; } = new Dictionary<string, StatMetrics>();
 
+    /// <summary>
+    /// The known-absence model's metrics on the same rows as <see cref="ValidationMetrics"/>, featurized with each
+    /// game's real absences (empty for bundles trained without it).
+    /// </summary>
+    public IReadOnlyDictionary<string, StatMetrics> KnownAbsenceValidationMetrics { get; init; } = new Dictionary<string, StatMetrics>();
+
     /// <summary>Wall time of training.</summary>
     public double TrainingSeconds { get; init; }
 
     /// <summary>Per-stat ensemble layout (filled on save).</summary>
     public IReadOnlyList<StatEntry> Stats { get; init; } = [];
+
+    /// <summary>Per-stat layout of the known-absence model (filled on save; empty when the bundle has none).</summary>
+    public IReadOnlyList<StatEntry> KnownAbsenceStats { get; init; } = [];
 
     /// <summary>Feature standardisation of the linear members.</summary>
     public float[] LinearFeatureMean { get; init; } = [];
@@ -127,13 +136,26 @@ public sealed class ModelBundle
     };
 
     private readonly StatModel[] _models;
+    private readonly StatModel[]? _knownAbsenceModels;
 
-    internal ModelBundle(BundleManifest manifest, StatModel[] models)
+    internal ModelBundle(BundleManifest manifest, StatModel[] models, StatModel[]? knownAbsenceModels = null)
     {
+        if (knownAbsenceModels is not null && !knownAbsenceModels.Select(m => m.Stat).SequenceEqual(models.Select(m => m.Stat)))
+        {
+            throw new ArgumentException("The known-absence model must predict the same stats in the same order.", nameof(knownAbsenceModels));
+        }
+
         Manifest = manifest;
         _models = models;
+        _knownAbsenceModels = knownAbsenceModels;
         Stats = [.. models.Select(m => m.Stat)];
     }
+
+    /// <summary>
+    /// Whether the bundle has a model trained for queries that name their unavailable players (ADR 0021). Bundles
+    /// trained before it existed have none, and <see cref="PredictWithKnownAbsences"/> falls back to the ensemble.
+    /// </summary>
+    public bool HasKnownAbsenceModel => _knownAbsenceModels is not null;
 
     /// <summary>Metadata.</summary>
     public BundleManifest Manifest { get; private set; }
@@ -213,6 +235,30 @@ public sealed class ModelBundle
     }
 
     /// <summary>
+    /// As <see cref="Predict"/>, for features written with the game's unavailable players named
+    /// (<see cref="FeatureStore.Featurize(in PlayerGameQuery, Span{float}, ReadOnlySpan{int})"/>): the known-absence
+    /// model learned what such features mean, so it is used when the bundle has one. No allocation.
+    /// </summary>
+    public void PredictWithKnownAbsences(ReadOnlySpan<float> features, Span<StatPrediction> destination)
+    {
+        if (_knownAbsenceModels is null)
+        {
+            Predict(features, destination);
+            return;
+        }
+
+        if (features.Length < FeatureSchema.Count)
+        {
+            throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(features));
+        }
+
+        for (var i = 0; i < _knownAbsenceModels.Length; i++)
+        {
+            destination[i] = _knownAbsenceModels[i].Predict(features);
+        }
+    }
+
+    /// <summary>
     /// Predicts every row of a feature matrix; result[r * Stats.Count + s] is stat s of row r. Tree-major evaluation
     /// (each tree stays in cache for all rows), so this is the fast path for slates and evaluation.
     /// </summary>
@@ -266,48 +312,71 @@ public sealed class ModelBundle
         var stats = new List<BundleManifest.StatEntry>();
         IDataView? onnxInput = null;
         float[] mean = [], std = [];
+        // The known-absence model shares the ensemble's members: each member is written once and named by both.
+        var saved = new Dictionary<MemberModel, BundleManifest.MemberEntry>(ReferenceEqualityComparer.Instance);
         foreach (var m in _models)
         {
-            var members = new List<BundleManifest.MemberEntry>();
-            for (var j = 0; j < m.Members.Length; j++)
-            {
-                var mem = m.Members[j];
-                var file = $"{m.Stat.ToString().ToLowerInvariant()}.{mem.Kind.ToString().ToLowerInvariant()}";
-                string? onnx = null;
-                if (mem.NativeModelText is not null)
-                {
-                    file += ".txt";
-                    File.WriteAllText(Path.Combine(directory, file), mem.NativeModelText);
-                }
-                else if (mem.MlModel is not null && mem.MlInputSchema is not null)
-                {
-                    onnx = exportOnnx ? ExportOnnx(ml, mem, onnxInput ??= OnnxInput(ml), directory, file + ".onnx") : null;
-                    file += ".zip";
-                    ml.Model.Save(mem.MlModel, mem.MlInputSchema, Path.Combine(directory, file));
-                }
-                else
-                {
-                    throw new InvalidOperationException("Member has no model to save.");
-                }
-
-                members.Add(new BundleManifest.MemberEntry(mem.Kind, mem.Transform, file, m.Weights[j], mem.Forest?.Scale ?? 1, onnx));
-                if (mem.FeatureMean is not null)
-                {
-                    mean = mem.FeatureMean;
-                    std = mem.FeatureStd!;
-                }
-            }
-
-            var iv = m.Intervals;
-            stats.Add(new BundleManifest.StatEntry(
-                m.Stat,
-                m.Intercept,
-                members,
-                iv is null ? null : new BundleManifest.IntervalEntry(FeatureSchema.Names[iv.ScaleFeatureIndex], iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows)));
+            stats.Add(SaveStat(m, "", directory, ml, exportOnnx, saved, ref onnxInput, ref mean, ref std));
         }
 
-        Manifest = Manifest with { Stats = stats, LinearFeatureMean = mean, LinearFeatureStd = std };
+        var knownAbsence = new List<BundleManifest.StatEntry>();
+        foreach (var m in _knownAbsenceModels ?? [])
+        {
+            knownAbsence.Add(SaveStat(m, "known-absence.", directory, ml, exportOnnx, saved, ref onnxInput, ref mean, ref std));
+        }
+
+        Manifest = Manifest with { Stats = stats, KnownAbsenceStats = knownAbsence, LinearFeatureMean = mean, LinearFeatureStd = std };
         File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(Manifest, Json));
+    }
+
+    private static BundleManifest.StatEntry SaveStat(
+        StatModel m, string filePrefix, string directory, MLContext ml, bool exportOnnx, Dictionary<MemberModel, BundleManifest.MemberEntry> saved,
+        ref IDataView? onnxInput, ref float[] mean, ref float[] std)
+    {
+        var members = new List<BundleManifest.MemberEntry>();
+        for (var j = 0; j < m.Members.Length; j++)
+        {
+            var mem = m.Members[j];
+            if (saved.TryGetValue(mem, out var written))
+            {
+                members.Add(written with { Weight = m.Weights[j] });
+                continue;
+            }
+
+            var file = $"{filePrefix}{m.Stat.ToString().ToLowerInvariant()}.{mem.Kind.ToString().ToLowerInvariant()}";
+            string? onnx = null;
+            if (mem.NativeModelText is not null)
+            {
+                file += ".txt";
+                File.WriteAllText(Path.Combine(directory, file), mem.NativeModelText);
+            }
+            else if (mem.MlModel is not null && mem.MlInputSchema is not null)
+            {
+                onnx = exportOnnx ? ExportOnnx(ml, mem, onnxInput ??= OnnxInput(ml), directory, file + ".onnx") : null;
+                file += ".zip";
+                ml.Model.Save(mem.MlModel, mem.MlInputSchema, Path.Combine(directory, file));
+            }
+            else
+            {
+                throw new InvalidOperationException("Member has no model to save.");
+            }
+
+            var entry = new BundleManifest.MemberEntry(mem.Kind, mem.Transform, file, m.Weights[j], mem.Forest?.Scale ?? 1, onnx);
+            saved[mem] = entry;
+            members.Add(entry);
+            if (mem.FeatureMean is not null)
+            {
+                mean = mem.FeatureMean;
+                std = mem.FeatureStd!;
+            }
+        }
+
+        var iv = m.Intervals;
+        return new BundleManifest.StatEntry(
+            m.Stat,
+            m.Intercept,
+            members,
+            iv is null ? null : new BundleManifest.IntervalEntry(FeatureSchema.Names[iv.ScaleFeatureIndex], iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows));
     }
 
     /// <summary>
@@ -358,49 +427,59 @@ public sealed class ModelBundle
         var ml = new MLContext(manifest.Options.Seed);
         ml.ComponentCatalog.RegisterAssembly(typeof(LightGbmRegressionModelParameters).Assembly);
         ml.ComponentCatalog.RegisterAssembly(typeof(FastTreeRegressionModelParameters).Assembly);
-        var models = new List<StatModel>();
-        foreach (var s in manifest.Stats)
-        {
-            var members = new List<MemberModel>();
-            foreach (var e in s.Members)
-            {
-                if (e.Kind == MemberKind.LightGbmL1)
-                {
-                    var text = File.ReadAllText(Path.Combine(directory, e.File));
-                    members.Add(new MemberModel { Kind = e.Kind, Transform = e.Transform, Forest = NativeLightGbm.Parse(text), NativeModelText = text });
-                    continue;
-                }
+        var loaded = new Dictionary<string, MemberModel>(StringComparer.Ordinal);
+        var models = manifest.Stats.Select(entry => LoadStat(entry, directory, ml, manifest, loaded)).ToArray();
+        var knownAbsence = manifest.KnownAbsenceStats.Count == 0
+            ? null
+            : manifest.KnownAbsenceStats.Select(entry => LoadStat(entry, directory, ml, manifest, loaded)).ToArray();
+        return new ModelBundle(manifest, models, knownAbsence);
+    }
 
-                var t = ml.Model.Load(Path.Combine(directory, e.File), out var schema);
-                var p = ModelTrainer.ModelParametersOf(t);
-                MemberModel mem = p switch
-                {
-                    TreeEnsembleModelParametersBasedOnRegressionTree r => new MemberModel
-                    {
-                        Kind = e.Kind, Transform = e.Transform, Forest = WithScale(CompactForest.From(r.TrainedTreeEnsemble), e.Scale), MlModel = t, MlInputSchema = schema,
-                    },
-                    TreeEnsembleModelParametersBasedOnQuantileRegressionTree q => new MemberModel
-                    {
-                        Kind = e.Kind, Transform = e.Transform, Forest = WithScale(CompactForest.From(q.TrainedTreeEnsemble), e.Scale), MlModel = t, MlInputSchema = schema,
-                    },
-                    LinearRegressionModelParameters => ModelTrainer.Linear(t, e.Transform, manifest.LinearFeatureMean, manifest.LinearFeatureStd, schema),
-                    _ => throw new InvalidDataException($"Unsupported model in {e.File}: {p?.GetType().Name ?? "null"}."),
-                };
-                members.Add(mem);
+    private static StatModel LoadStat(BundleManifest.StatEntry entry, string directory, MLContext ml, BundleManifest manifest, Dictionary<string, MemberModel> loaded)
+    {
+        var members = new List<MemberModel>();
+        foreach (var e in entry.Members)
+        {
+            if (loaded.TryGetValue(e.File, out var shared))
+            {
+                members.Add(shared);
+                continue;
             }
 
-            var iv = s.Intervals;
-            models.Add(new StatModel
+            if (e.Kind == MemberKind.LightGbmL1)
             {
-                Stat = s.Stat,
-                Members = [.. members],
-                Weights = [.. s.Members.Select(e => e.Weight)],
-                Intercept = s.Intercept,
-                Intervals = iv is null ? null : new IntervalCalibration(FeatureSchema.IndexOf(iv.ScaleFeature), iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows),
-            });
+                var text = File.ReadAllText(Path.Combine(directory, e.File));
+                members.Add(loaded[e.File] = new MemberModel { Kind = e.Kind, Transform = e.Transform, Forest = NativeLightGbm.Parse(text), NativeModelText = text });
+                continue;
+            }
+
+            var t = ml.Model.Load(Path.Combine(directory, e.File), out var schema);
+            var p = ModelTrainer.ModelParametersOf(t);
+            MemberModel mem = p switch
+            {
+                TreeEnsembleModelParametersBasedOnRegressionTree r => new MemberModel
+                {
+                    Kind = e.Kind, Transform = e.Transform, Forest = WithScale(CompactForest.From(r.TrainedTreeEnsemble), e.Scale), MlModel = t, MlInputSchema = schema,
+                },
+                TreeEnsembleModelParametersBasedOnQuantileRegressionTree q => new MemberModel
+                {
+                    Kind = e.Kind, Transform = e.Transform, Forest = WithScale(CompactForest.From(q.TrainedTreeEnsemble), e.Scale), MlModel = t, MlInputSchema = schema,
+                },
+                LinearRegressionModelParameters => ModelTrainer.Linear(t, e.Transform, manifest.LinearFeatureMean, manifest.LinearFeatureStd, schema),
+                _ => throw new InvalidDataException($"Unsupported model in {e.File}: {p?.GetType().Name ?? "null"}."),
+            };
+            members.Add(loaded[e.File] = mem);
         }
 
-        return new ModelBundle(manifest, [.. models]);
+        var iv = entry.Intervals;
+        return new StatModel
+        {
+            Stat = entry.Stat,
+            Members = [.. members],
+            Weights = [.. entry.Members.Select(e => e.Weight)],
+            Intercept = entry.Intercept,
+            Intervals = iv is null ? null : new IntervalCalibration(FeatureSchema.IndexOf(iv.ScaleFeature), iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows),
+        };
     }
 
     private static CompactForest WithScale(CompactForest f, double scale)

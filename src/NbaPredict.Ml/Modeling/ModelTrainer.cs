@@ -91,11 +91,19 @@ public static class ModelTrainer
 
         var schemaDef = RowSchema(f);
 
+        // The known-absence model (ADR 0021) sees the same rows featurized with each game's real absences.
+        var knownMatrix = o.KnownAbsenceModel ? FeatureStore.BuildHistoricalWithKnownAbsences(recs) : null;
+        var l1Only = o with { Members = [MemberKind.LightGbmL1] };
+        var knownSet = knownMatrix is null ? null : TrainingSet.Build(knownMatrix, [.. train], l1Only, plan.TrainTo, mean, std);
+        var knownRefitSet = knownMatrix is null || !o.RefitOnCalibration ? null : TrainingSet.Build(knownMatrix, [.. train, .. calib], l1Only, plan.CalibrationTo, mean, std);
+
         // Stats are trained concurrently (one worker per thread, each trainer single-threaded): ML.NET's data
         // preparation is single-threaded, so this keeps both cores busy. Results do not depend on scheduling.
         var workers = Math.Max(1, o.Threads);
         var results = new StatModel?[o.Stats.Count];
         var metricsArr = new StatMetrics?[o.Stats.Count];
+        var knownResults = new StatModel?[o.Stats.Count];
+        var knownMetricsArr = new StatMetrics?[o.Stats.Count];
         Parallel.For(0, o.Stats.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, si =>
         {
             var stat = o.Stats[si];
@@ -107,16 +115,36 @@ public static class ModelTrainer
             model.Intervals = FitIntervals(model, matrix, confRows, IntervalTargets(stat, o));
 
             // Validation on the stacking half (out-of-sample for the conformal fit, so coverage is a real check).
-            var m = Evaluator.EvaluateRows(matrix, stackRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray(), model);
+            var validationRows = stackRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray();
+            var m = Evaluator.EvaluateRows(matrix, validationRows, model);
             metricsArr[si] = m;
+
+            // Known absences: the ensemble's members plus an L1 member trained on features written with each game's
+            // real absences, stacked and calibrated on the same halves featurized that way.
+            StatModel? aware = null;
+            if (knownMatrix is not null)
+            {
+                aware = new StatModel { Stat = stat, Members = [.. model.Members, FitL1Member(knownSet!, stat, o)] };
+                FitStacking(aware, knownMatrix, stackRows, log);
+                aware.Intervals = FitIntervals(aware, knownMatrix, confRows, IntervalTargets(stat, o));
+                knownMetricsArr[si] = Evaluator.EvaluateRows(knownMatrix, validationRows, aware);
+                log($"{stat} (known absences): weights [{string.Join(", ", aware.Weights.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}] " +
+                    $"calib MAE {knownMetricsArr[si]!.Mae:F3} ({knownMetricsArr[si]!.ImprovementVsLast10Pct:F1}% vs last10), cov80 {knownMetricsArr[si]!.Coverage80:P1} cov95 {knownMetricsArr[si]!.Coverage95:P1}");
+            }
+
             if (refitSet is not null)
             {
                 // Members the stacker ignores are not refitted: they do not change a prediction.
                 var refitted = FitMembers(ml, stat, refitSet, o, schemaDef, log, [.. model.Weights.Select(w => w != 0)]);
                 model = new StatModel { Stat = stat, Members = [.. refitted.Select((x, j) => x ?? model.Members[j])], Weights = model.Weights, Intercept = model.Intercept, Intervals = model.Intervals };
+                aware = aware is null ? null : new StatModel
+                {
+                    Stat = stat, Members = [.. model.Members, FitL1Member(knownRefitSet!, stat, o)], Weights = aware.Weights, Intercept = aware.Intercept, Intervals = aware.Intervals,
+                };
             }
 
             results[si] = model;
+            knownResults[si] = aware;
             log($"{stat}: {sw.Elapsed.TotalSeconds:F1}s  weights [{string.Join(", ", model.Weights.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}] b={model.Intercept:F3}  " +
                 $"calib MAE {m.Mae:F3} vs last10 {m.BaselineLast10Mae:F3} ({m.ImprovementVsLast10Pct:F1}%), cov80 {m.Coverage80:P1} cov95 {m.Coverage95:P1}" +
                 (refitSet is null ? "" : $"; members refitted on {refitSet.Count} rows"));
@@ -124,9 +152,14 @@ public static class ModelTrainer
 
         var models = results.Select(r => r!).ToList();
         var metrics = new Dictionary<string, StatMetrics>();
+        var knownMetrics = new Dictionary<string, StatMetrics>();
         for (var si = 0; si < o.Stats.Count; si++)
         {
             metrics[o.Stats[si].ToString()] = metricsArr[si]!;
+            if (knownMetricsArr[si] is { } km)
+            {
+                knownMetrics[o.Stats[si].ToString()] = km;
+            }
         }
 
         var manifest = new BundleManifest
@@ -145,10 +178,21 @@ public static class ModelTrainer
             Options = o,
             DataHash = DataHash.Of(recs, plan.TrainFrom, plan.CalibrationTo),
             ValidationMetrics = metrics,
+            KnownAbsenceValidationMetrics = knownMetrics,
             TrainingSeconds = total.Elapsed.TotalSeconds,
             TrainingFeatureMean = mean,
         };
-        return new ModelBundle(manifest, [.. models]);
+        return new ModelBundle(manifest, [.. models], knownMatrix is null ? null : [.. knownResults.Select(r => r!)]);
+    }
+
+    private static MemberModel FitL1Member(TrainingSet set, StatKind stat, TrainingOptions o)
+    {
+        var recs = set.Matrix.Records;
+        var y = set.Rows.Select(i => (float)StatKinds.Get(recs[i], stat)).ToArray();
+        lock (LightGbmGate)
+        {
+            return FitNativeL1(set.Flat!, set.Count, set.Matrix.Columns, y, set.Weights, o);
+        }
     }
 
     /// <summary>Fits the selected members of one stat on a training set (unselected slots stay null).</summary>

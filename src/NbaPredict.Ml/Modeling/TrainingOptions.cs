@@ -85,6 +85,14 @@ public sealed record TrainingOptions
     public bool RefitOnCalibration { get; init; }
 
     /// <summary>
+    /// Also train the known-absence model: per stat, the ensemble's members plus one L1 LightGBM fitted on games
+    /// featurized as if their inactive list had been known before tip-off, with its own stacking weights and conformal
+    /// intervals. It serves only predictions whose caller names the unavailable players (ADR 0021); history-only
+    /// predictions never use it.
+    /// </summary>
+    public bool KnownAbsenceModel { get; init; } = true;
+
+    /// <summary>
     /// Extra coverage the low-count intervals are calibrated for, on top of the nominal 80 % (as a fraction).
     /// Whole-number outcomes make coverage jump in steps, and a calibration season lands up to about two points
     /// either side of its target on the next one; the product promises at least nominal on those stats.

@@ -1,3 +1,4 @@
+using NbaPredict.Ml.Modeling;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -129,10 +130,10 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
     }
 
     /// <summary>Trains the tiny test model on what is imported and makes it the production model.</summary>
-    public async Task TrainTinyProductionModelAsync()
+    public async Task TrainTinyProductionModelAsync(TrainingOptions? options = null)
     {
         await using var scope = Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));
+        await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: options ?? TestTraining.Tiny));
     }
 
     /// <summary>Posts a GraphQL query and returns the parsed response body.</summary>

@@ -39,6 +39,9 @@ public sealed record WhatIfPrediction(int PlayerId, int TeamId, int OpponentTeam
 {
     /// <summary>The players assumed out, as given (null: none given, absences inferred from the team's last game).</summary>
     public IReadOnlyList<int>? UnavailablePlayerIds { get; init; }
+
+    /// <summary>Whether the model trained for named absences predicted (a list was given and the bundle has one).</summary>
+    public bool KnownAbsenceModel { get; init; }
 }
 
 public static class PredictionStats

@@ -90,7 +90,8 @@ public sealed class PredictionService(
     /// A what-if: the player's line against <paramref name="opponentCode"/> on <paramref name="date"/>, home or away,
     /// from history strictly before that date. Not stored: no such game exists to score it against.
     /// <paramref name="unavailablePlayerIds"/> are the players known to miss the game (an injury report): when given,
-    /// exactly these teammates count as absent, instead of those who missed the team's last game.
+    /// exactly these teammates count as absent, instead of those who missed the team's last game, and the bundle's
+    /// known-absence model (trained on features written that way) predicts, when it has one.
     /// </summary>
     public async Task<WhatIfPrediction> PredictWhatIfAsync(
         int playerId, string opponentCode, bool home, DateOnly date, IReadOnlyList<int>? unavailablePlayerIds = null, CancellationToken cancellationToken = default)
@@ -135,13 +136,22 @@ public sealed class PredictionService(
         using (StartInference("predict what-if", model, rows: 1))
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            model.Bundle.Predict(features, stats);
+            if (unavailable is null)
+            {
+                model.Bundle.Predict(features, stats);
+            }
+            else
+            {
+                model.Bundle.PredictWithKnownAbsences(features, stats);
+            }
+
             RecordInference("whatif", started, rows: 1);
         }
 
         return new WhatIfPrediction(playerId, teamId, opponent.Id, home, date, model.Version.Version, PredictionStats.Parse(PredictionStats.Serialize(stats)))
         {
             UnavailablePlayerIds = unavailable,
+            KnownAbsenceModel = unavailable is not null && model.Bundle.HasKnownAbsenceModel,
         };
     }
 

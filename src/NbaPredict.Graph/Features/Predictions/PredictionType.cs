@@ -134,6 +134,8 @@ public sealed class WhatIfPredictionType : ObjectGraphType<WhatIfPrediction>
         Field<ListGraphType<NonNullGraphType<IntGraphType>>>("unavailablePlayerNbaIds")
             .Description("The players assumed out, as given; null when none were given (absences then come from the team's last game).")
             .Resolve(c => c.Source.UnavailablePlayerIds);
+        Field("knownAbsenceModel", p => p.KnownAbsenceModel)
+            .Description("True when the model trained for named absences predicted: a list was given and the production model has one. False: the history ensemble predicted.");
     }
 }
 

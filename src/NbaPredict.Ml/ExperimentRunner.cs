@@ -50,6 +50,12 @@ public static class ExperimentRunner
 
         var validation = bundle.Manifest.ValidationMetrics.ToDictionary(kv => Enum.Parse<StatKind>(kv.Key), kv => kv.Value);
         var report = $"Validation ({plan.CalibrationFrom:yyyy-MM-dd}..{plan.CalibrationTo:yyyy-MM-dd}, stacking half: weights fitted here, intervals calibrated on the other half; before any refit):\n" + Evaluator.FormatTable(validation);
+        if (bundle.Manifest.KnownAbsenceValidationMetrics.Count > 0)
+        {
+            report += "\nThe same rows with each game's absences named, known-absence model (ADR 0021; what-if only):\n" +
+                Evaluator.FormatTable(bundle.Manifest.KnownAbsenceValidationMetrics.ToDictionary(kv => Enum.Parse<StatKind>(kv.Key), kv => kv.Value));
+        }
+
         IReadOnlyDictionary<StatKind, StatMetrics> test = new Dictionary<StatKind, StatMetrics>();
         if (evaluateTest)
         {

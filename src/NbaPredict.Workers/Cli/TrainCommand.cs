@@ -51,10 +51,15 @@ internal static class TrainCommand
         }
 
         var metrics = outcome.Bundle.Manifest.ValidationMetrics.Values.OrderBy(m => m.Stat).ToList();
-        var table = new Table().AddColumns("stat", "MAE", "last-10 MAE", "vs last-10", "cov 80%", "cov 95%", "rows");
+        // The known-absence model (ADR 0021) serves only what-ifs that name their unavailable players.
+        var namedAbsences = outcome.Bundle.Manifest.KnownAbsenceValidationMetrics;
+        var table = new Table().AddColumns("stat", "MAE", "last-10 MAE", "vs last-10", "cov 80%", "cov 95%", "rows", "vs last-10, absences named");
         foreach (var m in metrics)
         {
-            table.AddRow(m.Stat.ToString().ToUpperInvariant(), F(m.Mae), F(m.BaselineLast10Mae), $"{F(m.ImprovementVsLast10Pct)}%", Pct(m.Coverage80), Pct(m.Coverage95), m.Rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow(
+                m.Stat.ToString().ToUpperInvariant(), F(m.Mae), F(m.BaselineLast10Mae), $"{F(m.ImprovementVsLast10Pct)}%", Pct(m.Coverage80), Pct(m.Coverage95),
+                m.Rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                namedAbsences.TryGetValue(m.Stat.ToString(), out var named) ? $"{F(named.ImprovementVsLast10Pct)}%" : "-");
         }
 
         console.Write(table);

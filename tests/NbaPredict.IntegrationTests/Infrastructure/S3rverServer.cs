@@ -31,13 +31,13 @@ public sealed class S3rverServer : IAsyncDisposable
 
     public string Bucket { get; }
 
-    public static string Script => Path.Combine(TestEnvironment.RepositoryRoot, "tests", "NbaPredict.IntegrationTests", ".s3rver", "node_modules", "s3rver", "bin", "s3rver.js");
+    public static string Script => Path.Combine(TestEnvironment.RepositoryRoot, "tests", "NbaPredict.IntegrationTests", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js");
 
     public static async Task<S3rverServer> StartAsync(string bucket = "nbapredict-test")
     {
         if (!File.Exists(Script))
         {
-            throw new InvalidOperationException($"s3rver is not installed at {Script}: build tests/NbaPredict.IntegrationTests (S3rver.targets runs npm install)");
+            throw new InvalidOperationException($"s3rver is not installed at {Script}: build tests/NbaPredict.IntegrationTests (S3rver.targets runs npm ci)");
         }
 
         using var probe = new TcpListener(IPAddress.Loopback, 0);

@@ -33,6 +33,7 @@ internal static class Tune
         var residualFeedback = false;
         var combo = false;
         var trainKnownOut = false;
+        var debuts = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -54,6 +55,7 @@ internal static class Tune
                 case "--residual-feedback": residualFeedback = true; break;
                 case "--combo": combo = true; break;
                 case "--train-known-out": trainKnownOut = true; knownOutToday = true; break;
+                case "--debuts": debuts = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -120,7 +122,14 @@ internal static class Tune
             throw new ArgumentException("the tuning loop never scores the test season: --train-to must be 2022-08-01 or earlier");
         }
         var train = baseMatrix.RowsBetween(trainFrom, trainTo);
-        var val = baseMatrix.RowsBetween(valFrom, valTo, requireHistory: true);
+        var val = baseMatrix.RowsBetween(valFrom, valTo, requireHistory: !debuts);
+        if (debuts)
+        {
+            // only the games of players without any earlier game: the model's prior against the flat newcomer prior
+            var hist = FeatureSchema.IndexOf("c_has_history");
+            val = [.. val.Where(i => baseMatrix.Values[(i * baseMatrix.Columns) + hist] == 0)];
+        }
+
 
         if (blocks.Contains("minoof"))
         {
@@ -182,6 +191,17 @@ internal static class Tune
             mae /= val.Count;
             base10 /= val.Count;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5} L1 MAE {mae:F4}  last10 {base10:F4}  improvement {(1 - (mae / base10)) * 100:F2}%  ({sw.Elapsed.TotalSeconds:F0}s)"));
+            if (debuts)
+            {
+                // the best single number for these rows, chosen knowing their outcomes: a flat prior cannot beat it
+                var actuals = val.Select(i => StatKinds.Get(recs[i], stat)).Order().ToArray();
+                var median = actuals[actuals.Length / 2];
+                var constant = actuals.Average(a => Math.Abs(a - median));
+                var mean = p.Average();
+                var spread = Math.Sqrt(p.Average(x => (x - mean) * (x - mean)));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stat,-5}   debuts: best constant in hindsight ({median:F1}) MAE {constant:F4}; the model's predictions: mean {mean:F2}, sd {spread:F2}"));
+            }
+
             if (residualFeedback)
             {
                 ResidualFeedback(recs, val, p, stat, base10);

@@ -35,4 +35,10 @@ public sealed class ModelVersion
 
     /// <summary>Validation metrics per stat as JSON (MAE, RMSE, coverage, baselines).</summary>
     public required string MetricsJson { get; set; }
+
+    /// <summary>
+    /// The known-absence model's metrics on the same rows with each game's absences named (ADR 0021), as JSON in
+    /// the shape of <see cref="MetricsJson"/>; "{}" for models trained without it.
+    /// </summary>
+    public string KnownAbsenceMetricsJson { get; set; } = "{}";
 }

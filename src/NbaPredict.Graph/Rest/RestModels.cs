@@ -99,11 +99,13 @@ public sealed record ExperimentDto(
 
 public sealed record ModelVersionDto(
     string Version, string Stage, DateTime CreatedAt, DateTime? PromotedAt, string FeatureSchemaVersion, DateOnly TrainFrom, DateOnly TrainTo,
-    DateOnly ValidationFrom, DateOnly ValidationTo, int TrainingRows, double TrainingSeconds, string DataHash, IReadOnlyList<ModelStatMetrics> Metrics)
+    DateOnly ValidationFrom, DateOnly ValidationTo, int TrainingRows, double TrainingSeconds, string DataHash, IReadOnlyList<ModelStatMetrics> Metrics,
+    IReadOnlyList<ModelStatMetrics> KnownAbsenceMetrics)
 {
     public static ModelVersionDto From(ModelVersion m) => new(
         m.Version, ExperimentDto.EnumName(m.Stage), m.CreatedAt.UtcDateTime, m.PromotedAt?.UtcDateTime, m.FeatureSchemaVersion, m.TrainFrom, m.TrainTo,
-        m.CalibrationFrom, m.CalibrationTo, m.TrainingRows, m.TrainingSeconds, m.DataHash, ModelVersionType.ParseMetrics(m.MetricsJson));
+        m.CalibrationFrom, m.CalibrationTo, m.TrainingRows, m.TrainingSeconds, m.DataHash, ModelVersionType.ParseMetrics(m.MetricsJson),
+        ModelVersionType.ParseMetrics(m.KnownAbsenceMetricsJson));
 }
 
 public sealed record InsightDto(

@@ -24,7 +24,7 @@ public sealed class RestParityTests(RestFixture fixture)
     private const string Experiment = "experimentId name unit status createdAt startedAt stoppedAt variants { modelVersion weight }";
     private const string Insight = "id prediction { id } depth text drivers { stat group label contribution features { feature value average contribution } } facts promptId promptVersion provider model tokensIn tokensOut cost latencyMs attempts outcome groundingIssues evaluation { name value } cached createdAt";
     private const string InsightStats = "promptId promptVersion provider insights tokensIn tokensOut cost averageLatencyMs regenerated replacedByOffline budgetFallbacks providerErrors ratings helpful notHelpful helpfulShare";
-    private const string Model = "version stage createdAt promotedAt featureSchemaVersion trainFrom trainTo validationFrom validationTo trainingRows trainingSeconds dataHash metrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 }";
+    private const string Model = "version stage createdAt promotedAt featureSchemaVersion trainFrom trainTo validationFrom validationTo trainingRows trainingSeconds dataHash metrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 } knownAbsenceMetrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 }";
 
     private static readonly string[] PageOnlyFields = ["offset", "hasNextPage"];
 
@@ -122,6 +122,14 @@ public sealed class RestParityTests(RestFixture fixture)
     {
         var all = await AssertParityAsync("/api/v1/models", $$"""{ models { {{Model}} } }""", "models");
         Assert.Equal(2, all.AsArray().Count);
+        Assert.All(all.AsArray(), m =>
+        {
+            // the known-absence model is validated on the same rows as the ensemble
+            var stats = m!["metrics"]!.AsArray().Select(x => (string)x!["stat"]!).ToList();
+            Assert.NotEmpty(stats);
+            Assert.Equal(stats, m["knownAbsenceMetrics"]!.AsArray().Select(x => (string)x!["stat"]!));
+            Assert.Equal(m["metrics"]![0]!["rows"]!.GetValue<int>(), m["knownAbsenceMetrics"]![0]!["rows"]!.GetValue<int>());
+        });
         using var client = App.CreateClient();
         var production = JsonNode.Parse(await client.GetStringAsync("/api/v1/models/production"))!;
         var expected = all.AsArray().Single(m => (string)m!["stage"]! == "PRODUCTION")!;

@@ -84,6 +84,7 @@ public sealed class ModelTrainingService(HistoryLoader history, ModelRegistrySer
             ArtifactPath = version,
             HyperparametersJson = JsonSerializer.Serialize(manifest.Options, Json),
             MetricsJson = JsonSerializer.Serialize(manifest.ValidationMetrics, Json),
+            KnownAbsenceMetricsJson = JsonSerializer.Serialize(manifest.KnownAbsenceValidationMetrics, Json),
         }, cancellationToken);
         log($"registered model {version} as a candidate");
 

@@ -56,6 +56,9 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
         Field("trainingSeconds", m => m.TrainingSeconds);
         Field("dataHash", m => m.DataHash);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelStatMetricsType>>>>("metrics").Resolve(c => ParseMetrics(c.Source.MetricsJson));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelStatMetricsType>>>>("knownAbsenceMetrics")
+            .Description("The known-absence model, which serves what-ifs that name their unavailable players, on the same validation rows with each game's absences named; empty for models trained without it.")
+            .Resolve(c => ParseMetrics(c.Source.KnownAbsenceMetricsJson));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FeatureImportanceType>>>>("featureImportances")
             .Description("The features the tree members split on most for a stat, weighted by stacking weight; shares sum to 1 over all features.")
             .Argument<NonNullGraphType<StatType>>("stat")

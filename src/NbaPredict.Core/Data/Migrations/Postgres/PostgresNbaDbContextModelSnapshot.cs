@@ -592,6 +592,11 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("hyperparameters_json");
 
+                    b.Property<string>("KnownAbsenceMetricsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("known_absence_metrics_json");
+
                     b.Property<string>("MetricsJson")
                         .IsRequired()
                         .HasColumnType("text")

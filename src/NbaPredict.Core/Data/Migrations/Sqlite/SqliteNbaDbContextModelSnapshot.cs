@@ -573,6 +573,11 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("hyperparameters_json");
 
+                    b.Property<string>("KnownAbsenceMetricsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("known_absence_metrics_json");
+
                     b.Property<string>("MetricsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")

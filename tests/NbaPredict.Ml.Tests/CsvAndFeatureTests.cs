@@ -208,6 +208,55 @@ public class CsvAndFeatureTests
         Assert.Contains($"At most {FeatureStore.MaxUnavailable}", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void With_a_list_a_rotation_player_traded_away_counts_as_out_though_not_listed()
+    {
+        var season = TestData.Season("2022-23");
+        var absentCount = FeatureSchema.IndexOf("r_rotation_absent_count");
+
+        // A player of his old team's rotation who then played for another team before his old team's next game:
+        // an empty list leaves him out as if he had been listed.
+        foreach (var traded in season.GroupBy(r => r.PlayerId))
+        {
+            var games = traded.OrderBy(r => r.Date).ToList();
+            var move = games.FindIndex(1, g => g.TeamCode != games[0].TeamCode);
+            if (move < 3)
+            {
+                continue;
+            }
+
+            var oldTeam = games[move - 1].TeamCode;
+            var firstForNewTeam = games[move].Date;
+            var next = season.Where(r => r.TeamCode == oldTeam && r.Date > firstForNewTeam).MinBy(r => r.Date);
+            var lastOldGame = season.Where(r => r.TeamCode == oldTeam && r.Date < firstForNewTeam).Max(r => r.Date);
+            if (next.PlayerId == 0 || lastOldGame != games[move - 1].Date)
+            {
+                continue; // he must have played his old team's last game before the move, so the history counts him in
+            }
+
+            var query = PlayerGameQuery.From(next);
+            var before = season.Where(r => r.Date < next.Date).ToList();
+            var withMove = FeatureStore.FromHistory(before);
+            var withoutMove = FeatureStore.FromHistory(before.Where(r => !(r.PlayerId == traded.Key && r.TeamCode != oldTeam)));
+            var listed = new float[FeatureSchema.Count];
+            var nobody = new float[FeatureSchema.Count];
+            withoutMove.Featurize(query, listed, [traded.Key]);
+            withoutMove.Featurize(query, nobody, []);
+            if (listed[absentCount] != nobody[absentCount] + 1)
+            {
+                continue; // not in his old team's rotation (3+ of its last 10 games, 15+ minutes a game)
+            }
+
+            var moved = new float[FeatureSchema.Count];
+            withMove.Featurize(query, moved, []);
+            Assert.Equal(listed[absentCount], moved[absentCount]);
+            Assert.Equal(listed[FeatureSchema.IndexOf("r_rotation_absent_minutes")], moved[FeatureSchema.IndexOf("r_rotation_absent_minutes")]);
+            return;
+        }
+
+        Assert.Fail("no mid-season trade of a rotation player found in 2022-23");
+    }
+
     private static Dictionary<(DateOnly Date, string GameId, int PlayerId), int> Index(FeatureMatrix m)
     {
         var d = new Dictionary<(DateOnly, string, int), int>();

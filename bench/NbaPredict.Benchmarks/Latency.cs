@@ -137,6 +137,16 @@ public class PredictorBenchmarks
         return _preds[0].Value;
     }
 
+    /// <summary>The what-if with its unavailable players named (an empty list: nobody out), served by the known-absence model.</summary>
+    [Benchmark]
+    public float OnePlayerGameWithNamedAbsences()
+    {
+        _next = (_next + 1) % _setup.Slate.Count;
+        _setup.Store.Featurize(_setup.Slate[_next], _x, []);
+        _setup.Bundle.PredictWithKnownAbsences(_x, _preds);
+        return _preds[0].Value;
+    }
+
     [Benchmark]
     public int Slate() => _setup.Bundle.PredictSlate(_setup.Store, _setup.Slate).Count;
 }

@@ -66,7 +66,7 @@ internal static class Program
             case "bench":
                 Environment.SetEnvironmentVariable(PredictorBenchmarks.DataDirVariable, Path.GetFullPath(dataDir));
                 Environment.SetEnvironmentVariable(PredictorBenchmarks.BundleDirVariable, save is null ? null : Path.GetFullPath(save));
-                BenchmarkDotNet.Running.BenchmarkRunner.Run<PredictorBenchmarks>();
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<PredictorBenchmarks>(args: filter);
                 return 0;
             case "bench-explain":
                 Environment.SetEnvironmentVariable(PredictorBenchmarks.DataDirVariable, Path.GetFullPath(dataDir));

@@ -127,6 +127,36 @@ public sealed partial class ComposeTests
                 File.Exists(Repository.PathOf(source)) || Directory.Exists(Repository.PathOf(source)), $"{path}: COPY source {source} is missing")));
     }
 
+    [Fact]
+    public void The_S3_override_puts_every_instance_on_one_bucket_that_MinIO_serves_and_a_job_creates()
+    {
+        var overrideFile = Repository.LoadYaml(Repository.Read("docker-compose.s3.yml"));
+        var services = (YamlMappingNode)overrideFile.Child("services")!;
+        var ours = Services.Children
+            .Where(s => s.Value.Child("image").Scalar()?.StartsWith("nbapredict-", StringComparison.Ordinal) == true)
+            .Select(s => s.Key.Scalar()!).ToList();
+        var minioEnvironment = Environment(services.Children[new YamlScalarNode("minio")]);
+        var bucketJob = string.Join(' ', ((YamlSequenceNode)services.At("minio-bucket", "entrypoint")!).Select(n => n.Scalar()));
+
+        // A service left on the shared volume would register versions the others cannot read.
+        Assert.Equal(3, ours.Count);
+        Assert.All(ours, name =>
+        {
+            var service = services.Child(name);
+            Assert.True(service is not null, $"{name} is not in the S3 override");
+            var env = Environment(service!);
+            Assert.All(env.Keys, key => Assert.Contains(key, Repository.ConfigurationNamesReadByCode));
+            Assert.Equal("s3", env["Models__ArtifactStore"]);
+            Assert.Equal("http://minio:9000", env["Models__S3__ServiceUrl"]);
+            Assert.Equal(minioEnvironment["MINIO_ROOT_USER"], env["Models__S3__AccessKey"]);
+            Assert.Equal(minioEnvironment["MINIO_ROOT_PASSWORD"], env["Models__S3__SecretKey"]);
+            Assert.Contains($"mb --ignore-existing local/{env["Models__S3__Bucket"]}", bucketJob, StringComparison.Ordinal);
+            Assert.Equal("service_completed_successfully", service!.At("depends_on", "minio-bucket", "condition").Scalar());
+        });
+        Assert.Contains($"{minioEnvironment["MINIO_ROOT_USER"]} {minioEnvironment["MINIO_ROOT_PASSWORD"]}", bucketJob, StringComparison.Ordinal);
+        Assert.Equal("service_healthy", services.At("minio-bucket", "depends_on", "minio", "condition").Scalar());
+    }
+
     private static List<KeyValuePair<string, YamlNode>> GraphReplicas() =>
         Services.Children
             .Where(s => s.Value.Child("image").Scalar()?.StartsWith("nbapredict-graph", StringComparison.Ordinal) == true)

@@ -137,6 +137,60 @@ public class KnownAbsenceModelTests(TrainedSliceFixture fx) : IClassFixture<Trai
         }
     }
 
+    [Fact]
+    public void Walking_forward_with_inactive_lists_uses_the_known_absence_model_for_the_games_they_name()
+    {
+        var records = fx.Matrix.Records;
+        var evaluated = records.Where(r => r.Date >= TrainedSliceFixture.TestFrom).ToList();
+        var history = records.Where(r => r.Date < TrainedSliceFixture.TestFrom).ToList();
+        var lists = KnownAbsences.FromBoxScores(records);
+        var named = evaluated.Where(r => r.Date.Day % 2 == 0).Select(r => (r.GameId, r.TeamCode)).Distinct().ToDictionary(k => k, k => lists[k]);
+
+        var plain = new Dictionary<(string, int), StatPrediction[]>();
+        var withLists = new Dictionary<(string, int), StatPrediction[]>();
+        var historyOnly = WalkForwardEvaluator.Run(fx.Bundle, history, evaluated, row => plain[(row.Actual.GameId, row.Actual.PlayerId)] = row.Predictions.ToArray());
+        var withAbsences = WalkForwardEvaluator.Run(fx.Bundle, history, evaluated, row => withLists[(row.Actual.GameId, row.Actual.PlayerId)] = row.Predictions.ToArray(), namedAbsences: named);
+
+        Assert.Equal(historyOnly.RowsEvaluated, withAbsences.RowsEvaluated);
+        var changed = 0;
+        var namedRows = 0;
+        foreach (var r in evaluated.Where(r => r.Minutes > 0))
+        {
+            var key = (r.GameId, r.PlayerId);
+            if (named.ContainsKey((r.GameId, r.TeamCode)))
+            {
+                namedRows++;
+                changed += plain[key][0].Value != withLists[key][0].Value ? 1 : 0;
+            }
+            else
+            {
+                Assert.Equal(plain[key], withLists[key]); // games without a list stay on the history path
+            }
+        }
+
+        Assert.True(changed > namedRows * 9 / 10, $"{changed} of {namedRows} named rows changed");
+        Assert.True(withAbsences.WithHistory[StatKind.Min].Mae < historyOnly.WithHistory[StatKind.Min].Mae);
+    }
+
+    [Fact]
+    public void Inactive_lists_round_trip_through_csv_and_a_bad_row_is_named_by_its_line()
+    {
+        var lists = KnownAbsences.FromBoxScores(fx.Matrix.Records.Where(r => r.Date < TrainedSliceFixture.TestFrom));
+        using var writer = new StringWriter();
+        KnownAbsences.Write(writer, lists);
+        var read = KnownAbsences.Read(new StringReader(writer.ToString()));
+        Assert.Equal(lists.Where(kv => kv.Value.Length > 0).OrderBy(kv => kv.Key).Select(kv => (kv.Key, string.Join(' ', kv.Value))),
+            read.OrderBy(kv => kv.Key).Select(kv => (kv.Key, string.Join(' ', kv.Value))));
+
+        InvalidDataException Bad(string text) => Assert.Throws<InvalidDataException>(() => KnownAbsences.Read(new StringReader(text)));
+        Assert.StartsWith("line 1: expected the header", Bad("game,team,player\n").Message, StringComparison.Ordinal);
+        Assert.Equal("line 3: player_id 'x' is not a positive integer", Bad("game_id,team,player_id\n0022100001,BOS,1\n0022100001,BOS,x\n").Message);
+        Assert.Equal("line 2: team 'Boston' is not a three-letter code such as BOS", Bad("game_id,team,player_id\n0022100001,Boston,1\n").Message);
+        Assert.StartsWith("line 2: expected 3 fields", Bad("game_id,team,player_id\n0022100001,BOS\n").Message, StringComparison.Ordinal);
+        var tooMany = "game_id,team,player_id\n" + string.Concat(Enumerable.Range(1, FeatureStore.MaxUnavailable + 1).Select(i => $"0022100001,BOS,{i}\n"));
+        Assert.Equal($"line {FeatureStore.MaxUnavailable + 2}: more than {FeatureStore.MaxUnavailable} players out for BOS in game 0022100001", Bad(tooMany).Message);
+    }
+
     private static int IndexOf(IReadOnlyList<PlayerGameRecord> records, PlayerGameRecord record)
     {
         for (var i = 0; i < records.Count; i++)

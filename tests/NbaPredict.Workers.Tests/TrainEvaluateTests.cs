@@ -45,6 +45,15 @@ public sealed class TrainEvaluateTests : IDisposable
         throw new InvalidOperationException("repository root not found");
     }
 
+    /// <summary>The imported history of these tests: 30 days of 2022-23 to train on, the first 25 of 2023-24 to calibrate on.</summary>
+    private async Task<string> WriteHistoryAsync()
+    {
+        var history = Directory.CreateDirectory(Path.Combine(root.FullName, "history")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(history, "a.csv"), Slice("2022-23", 0, 30));
+        await File.WriteAllLinesAsync(Path.Combine(history, "b.csv"), Slice("2023-24", 0, 25));
+        return history;
+    }
+
     /// <summary>Copies the game days [skip, skip + take) of a bundled season into a plain CSV.</summary>
     private static List<string> Slice(string season, int skipDays, int takeDays)
     {
@@ -77,9 +86,7 @@ public sealed class TrainEvaluateTests : IDisposable
     [Fact]
     public async Task Train_then_evaluate_writes_the_contract_columns_for_every_played_game()
     {
-        var history = Directory.CreateDirectory(Path.Combine(root.FullName, "history")).FullName;
-        await File.WriteAllLinesAsync(Path.Combine(history, "a.csv"), Slice("2022-23", 0, 30));
-        await File.WriteAllLinesAsync(Path.Combine(history, "b.csv"), Slice("2023-24", 0, 25));
+        var history = await WriteHistoryAsync();
         var unseen = Directory.CreateDirectory(Path.Combine(root.FullName, "unseen")).FullName;
         var unseenLines = Slice("2023-24", 25, 3);
         await File.WriteAllLinesAsync(Path.Combine(unseen, "c.csv"), unseenLines);
@@ -116,6 +123,50 @@ public sealed class TrainEvaluateTests : IDisposable
         Assert.True(pts.GetProperty("baselineMae").GetProperty("last10").GetDouble() > 0);
         Assert.InRange(pts.GetProperty("coverage80").GetDouble(), 0.5, 1.0);
         Assert.Equal(played.Count, json.RootElement.GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
+    public async Task Evaluate_with_inactive_lists_predicts_the_named_games_with_the_known_absence_model()
+    {
+        var history = await WriteHistoryAsync();
+        var unseen = Directory.CreateDirectory(Path.Combine(root.FullName, "unseen")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(unseen, "c.csv"), Slice("2023-24", 0, 28));
+        var absences = Path.Combine(root.FullName, "absences.csv");
+        var plain = Path.Combine(root.FullName, "plain.csv");
+        var named = Path.Combine(root.FullName, "named.csv");
+        var metrics = Path.Combine(root.FullName, "metrics.json");
+        Assert.Equal(0, (await RunAsync("import", "--data", history)).ExitCode);
+        Assert.Equal(0, (await RunAsync("train", "--quick", "--promote")).ExitCode);
+
+        // The stand-in lists come from the whole season so far; only the last three days are evaluated.
+        var written = await RunAsync("absences", "--data", unseen, "--out", absences);
+        Assert.True(written.ExitCode == 0, written.Output + written.Error);
+        Assert.Contains("a ceiling, not a forecast", written.Output, StringComparison.Ordinal);
+        var lastDays = Directory.CreateDirectory(Path.Combine(root.FullName, "last-days")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(lastDays, "d.csv"), Slice("2023-24", 25, 3));
+        Assert.Equal(0, (await RunAsync("evaluate", "--data", lastDays, "--predictions-out", plain)).ExitCode);
+        var withLists = await RunAsync("evaluate", "--data", lastDays, "--predictions-out", named, "--metrics-out", metrics, "--absences", absences);
+        Assert.True(withLists.ExitCode == 0, withLists.Output + withLists.Error);
+
+        var a = await File.ReadAllLinesAsync(plain);
+        var b = await File.ReadAllLinesAsync(named);
+        Assert.Equal(a.Length, b.Length);
+        Assert.Equal(a.Select(l => string.Join(',', l.Split(',').Take(3))), b.Select(l => string.Join(',', l.Split(',').Take(3))));
+        var moved = a.Zip(b).Count(p => p.First != p.Second);
+        Assert.True(moved > a.Length / 2, $"only {moved} of {a.Length} lines changed with the lists");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics));
+        var namedAbsences = json.RootElement.GetProperty("namedAbsences");
+        Assert.True(namedAbsences.GetProperty("knownAbsenceModel").GetBoolean());
+        Assert.True(namedAbsences.GetProperty("teamGamesNamed").GetInt32() > 0);
+
+        // A bad list is refused with its line, before anything is written.
+        await File.WriteAllTextAsync(absences, "game_id,team,player_id\n0022300001,BOS,1628369\n0022300001,BOS,tatum\n");
+        var bad = await RunAsync("evaluate", "--data", lastDays, "--predictions-out", named, "--absences", absences);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: absences.csv: line 3: player_id 'tatum' is not a positive integer", bad.Error.Trim());
+        Assert.Equal(b, await File.ReadAllLinesAsync(named));
+        var missing = await RunAsync("evaluate", "--data", lastDays, "--predictions-out", named, "--absences", absences + ".nope");
+        Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public sealed record WalkForwardResult(
 /// <summary>
 /// Walks forward through unseen games day by day with a frozen model: every game is predicted from history
 /// strictly before its date (the given history plus earlier days of the evaluated set), then its actual line
-/// joins the history. Nothing is retrained and nothing from a day is visible to that day's predictions.
+/// joins the history. Nothing is retrained and nothing from a day is visible to that day's predictions, except,
+/// when given, the games' inactive lists (<c>namedAbsences</c>, keyed by game and team), which are known before
+/// tip-off and go to the known-absence model.
 /// </summary>
 public static class WalkForwardEvaluator
 {
@@ -30,7 +32,8 @@ public static class WalkForwardEvaluator
         IReadOnlyList<PlayerGameRecord> history,
         IReadOnlyList<PlayerGameRecord> evaluated,
         Action<EvaluatedRow>? onRow = null,
-        Action<int, int>? onDay = null)
+        Action<int, int>? onDay = null,
+        IReadOnlyDictionary<(string GameId, string Team), int[]>? namedAbsences = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(history);
@@ -66,10 +69,20 @@ public static class WalkForwardEvaluator
                     continue;
                 }
 
-                store.Featurize(PlayerGameQuery.From(record), features);
                 var predictions = new StatPrediction[stats.Count];
                 var baselines = new float[stats.Count];
-                bundle.Predict(features, predictions);
+                if (namedAbsences is not null && namedAbsences.TryGetValue((record.GameId, record.TeamCode), out var unavailable))
+                {
+                    // the game's inactive list was given: the known-absence model, as for a what-if naming it
+                    store.Featurize(PlayerGameQuery.From(record), features, unavailable);
+                    bundle.PredictWithKnownAbsences(features, predictions);
+                }
+                else
+                {
+                    store.Featurize(PlayerGameQuery.From(record), features);
+                    bundle.Predict(features, predictions);
+                }
+
                 var hadHistory = features[hasHistoryColumn] > 0;
                 rows++;
                 withoutHistory += hadHistory ? 0 : 1;

@@ -169,24 +169,39 @@ public sealed partial class FeatureStore
 
     /// <summary>
     /// As <see cref="BuildHistorical"/>, but each game is featurized as if its inactive list had been known before
-    /// tip-off: the players of the team this season who are missing from that day's box score are passed as
-    /// unavailable (the <see cref="Featurize(in PlayerGameQuery, Span{float}, ReadOnlySpan{int})"/> path). This
-    /// reads the game day's box score, so it is only for training and calibrating the model that serves queries
-    /// which name their unavailable players; a history-only prediction must never see it.
-    /// <paramref name="sorted"/> must be in <see cref="BuildHistorical"/>'s order (its matrix's records); the rows come
-    /// back in the same order.
+    /// tip-off: <see cref="KnownAbsences.FromBoxScores"/>, the team's players of the season who are missing from that
+    /// game's box score, are passed as unavailable (the
+    /// <see cref="Featurize(in PlayerGameQuery, Span{float}, ReadOnlySpan{int})"/> path). This reads the game day's box
+    /// score, so it is only for training and calibrating the model that serves queries which name their unavailable
+    /// players; a history-only prediction must never see it. <paramref name="sorted"/> must be in
+    /// <see cref="BuildHistorical"/>'s order (its matrix's records); the rows come back in the same order.
     /// </summary>
     public static FeatureMatrix BuildHistoricalWithKnownAbsences(IReadOnlyList<PlayerGameRecord> sorted)
     {
         ArgumentNullException.ThrowIfNull(sorted);
+        var absences = KnownAbsences.FromBoxScores(sorted);
         var store = new FeatureStore();
         var f = FeatureSchema.Count;
         var values = new float[sorted.Count * f];
         var day = new List<PlayerGameRecord>(512);
-        var lastSeen = new Dictionary<string, Dictionary<int, int>>(StringComparer.Ordinal); // team → player → last day, this season
-        var playedToday = new HashSet<(string Team, int Player)>();
-        var outToday = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        var season = int.MinValue;
+        foreach (var (s, e) in DayRuns(sorted))
+        {
+            day.Clear();
+            for (var i = s; i < e; i++)
+            {
+                store.Featurize(PlayerGameQuery.From(sorted[i]), values.AsSpan(i * f, f), absences[(sorted[i].GameId, sorted[i].TeamCode)]);
+                day.Add(sorted[i]);
+            }
+
+            store.IngestDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(day));
+        }
+
+        return new FeatureMatrix(values, sorted.Count, f) { Records = sorted };
+    }
+
+    /// <summary>Index ranges [start, end) of the days of date-sorted records; throws when the dates go backwards.</summary>
+    internal static IEnumerable<(int Start, int End)> DayRuns(IReadOnlyList<PlayerGameRecord> sorted)
+    {
         var s = 0;
         while (s < sorted.Count)
         {
@@ -202,50 +217,9 @@ public sealed partial class FeatureStore
                 throw new ArgumentException("Records must be sorted by date (use the records of a BuildHistorical matrix).", nameof(sorted));
             }
 
-            if (SeasonKeyOf(date) != season)
-            {
-                season = SeasonKeyOf(date);
-                lastSeen.Clear();
-            }
-
-            playedToday.Clear();
-            outToday.Clear();
-            for (var i = s; i < e; i++)
-            {
-                playedToday.Add((sorted[i].TeamCode, sorted[i].PlayerId));
-            }
-
-            for (var i = s; i < e; i++)
-            {
-                var team = sorted[i].TeamCode;
-                if (!outToday.TryGetValue(team, out var unavailable))
-                {
-                    unavailable = lastSeen.TryGetValue(team, out var seen)
-                        ? [.. seen.Where(kv => !playedToday.Contains((team, kv.Key))).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(MaxUnavailable).Select(kv => kv.Key)]
-                        : [];
-                    outToday[team] = unavailable;
-                }
-
-                store.Featurize(PlayerGameQuery.From(sorted[i]), values.AsSpan(i * f, f), unavailable);
-            }
-
-            day.Clear();
-            for (var i = s; i < e; i++)
-            {
-                day.Add(sorted[i]);
-                if (!lastSeen.TryGetValue(sorted[i].TeamCode, out var seen))
-                {
-                    lastSeen[sorted[i].TeamCode] = seen = [];
-                }
-
-                seen[sorted[i].PlayerId] = date.DayNumber;
-            }
-
-            store.IngestDay(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(day));
+            yield return (s, e);
             s = e;
         }
-
-        return new FeatureMatrix(values, sorted.Count, f) { Records = sorted };
     }
 
     private ref struct Writer(Span<float> dest, List<string>? names)

@@ -8,14 +8,16 @@ using NbaPredict.Core.Features.Predictions;
 using NbaPredict.Core.Import;
 using NbaPredict.Ml.Data;
 using NbaPredict.Ml.Evaluation;
+using NbaPredict.Ml.Features;
 using NbaPredict.Ml.Modeling;
 using Spectre.Console;
 
 namespace NbaPredict.Workers.Cli;
 
 /// <summary>
-/// <c>evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION]</c>: walk forward
-/// through DIR with a frozen model and write one row per evaluated player-game and stat.
+/// <c>evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--absences F.csv]</c>:
+/// walk forward through DIR with a frozen model and write one row per evaluated player-game and stat. With
+/// <c>--absences</c>, the games it names are predicted with their inactive lists by the known-absence model.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -28,11 +30,14 @@ internal static class EvaluateCommand
         var metricsOut = options.Optional("metrics-out");
         var version = options.Optional("model");
         var reportDirectory = options.Optional("report");
+        var absencesFile = options.Optional("absences");
         options.RejectUnknown();
         if (!Directory.Exists(directory))
         {
             throw new CommandLineException($"data directory '{directory}' does not exist");
         }
+
+        var namedAbsences = absencesFile is null ? null : ReadAbsences(absencesFile);
 
         var files = BoxScoreImporter.FindFiles(directory);
         if (files.Count == 0)
@@ -110,7 +115,7 @@ internal static class EvaluateCommand
                     {
                         task.MaxValue = total;
                         task.Value = done;
-                    });
+                    }, namedAbsences);
                 });
         }
 
@@ -118,7 +123,13 @@ internal static class EvaluateCommand
         File.Move(temporary, predictionsOut, overwrite: true);
         if (metricsOut is not null)
         {
-            var json = JsonSerializer.Serialize(MetricsDocument(model.Version, model.FeatureSchemaVersion, directory, result), IndentedJson);
+            var named = namedAbsences is null ? null : new
+            {
+                file = Path.GetFullPath(absencesFile!),
+                teamGamesNamed = evaluated.Select(r => (r.GameId, r.TeamCode)).Distinct().Count(namedAbsences.ContainsKey),
+                knownAbsenceModel = bundle.HasKnownAbsenceModel,
+            };
+            var json = JsonSerializer.Serialize(MetricsDocument(model.Version, model.FeatureSchemaVersion, directory, result, named), IndentedJson);
             await File.WriteAllTextAsync(metricsOut + ".partial", json);
             File.Move(metricsOut + ".partial", metricsOut, overwrite: true);
         }
@@ -141,6 +152,25 @@ internal static class EvaluateCommand
         return 0;
     }
 
+    /// <summary>The inactive lists of <c>--absences</c>, or a one-line error naming the file and the bad line.</summary>
+    private static Dictionary<(string GameId, string Team), int[]> ReadAbsences(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CommandLineException($"absences file '{path}' does not exist");
+        }
+
+        try
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8);
+            return KnownAbsences.Read(reader);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CommandLineException($"{Path.GetFileName(path)}: {ex.Message}");
+        }
+    }
+
     private static void WriteRow(StreamWriter writer, EvaluatedRow row)
     {
         var c = CultureInfo.InvariantCulture;
@@ -150,11 +180,12 @@ internal static class EvaluateCommand
         }
     }
 
-    private static object MetricsDocument(string version, string schema, string directory, WalkForwardResult result) => new
+    private static object MetricsDocument(string version, string schema, string directory, WalkForwardResult result, object? namedAbsences) => new
     {
         model = version,
         featureSchemaVersion = schema,
         data = Path.GetFullPath(directory),
+        namedAbsences,
         days = result.Days,
         rows = result.RowsEvaluated,
         rowsWithoutHistory = result.RowsWithoutHistory,

@@ -24,9 +24,13 @@ public static class NbaCli
           tune --trials-out F.jsonl [--best-out F.json] [--holdout-season S] [--budget-minutes 15] [--configurations 27] [--stats pts,reb,ast]
                                    successive-halving search of the L1 member's hyperparameters, fit on the training
                                    seasons and scored on the calibration season; every trial is written as it ends
-          evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR]
+          evaluate --data DIR --predictions-out F.csv [--metrics-out F.json] [--model VERSION] [--report DIR] [--absences F.csv]
                                    walk forward through DIR with the production model, never retraining;
-                                   --report writes evaluation.md and its charts into DIR
+                                   --report writes evaluation.md and its charts into DIR; --absences gives games'
+                                   inactive lists (game_id,team,player_id), predicted by the known-absence model
+          absences --data DIR --out F.csv
+                                   write a stand-in inactive list for every game in DIR: the team's players of the
+                                   season missing from its box score (read from the results: a ceiling, not a forecast)
           keys create --name N --tier free|pro|enterprise --scopes "s1 s2" | keys list | keys revoke --id ID|PREFIX
                                    API keys (X-Api-Key); the key is printed once and stored hashed
           clients create --name N --scopes "s1 s2" [--tier T] [--token-lifetime SECONDS] | clients list | clients rotate --client-id ID | clients revoke --client-id ID
@@ -59,6 +63,7 @@ public static class NbaCli
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "tune" => await WithServicesAsync(configurationOverride, services => TuneCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
+                "absences" => await AbsencesCommand.RunAsync(options, output),
                 "keys" or "clients" => await WithServicesAsync(configurationOverride, services => SecurityCommands.RunAsync(services, args[0], subcommand, options, output)),
                 "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),
                 "replay" => await WithServicesAsync(configurationOverride, services => ReplayCommand.RunAsync(services, options, output)),

@@ -167,6 +167,9 @@ public sealed class TrainEvaluateTests : IDisposable
         Assert.Equal(b, await File.ReadAllLinesAsync(named));
         var missing = await RunAsync("evaluate", "--data", lastDays, "--predictions-out", named, "--absences", absences + ".nope");
         Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
+        var report = await RunAsync("evaluate", "--data", lastDays, "--predictions-out", named, "--absences", absences, "--report", root.FullName);
+        Assert.Equal("error: --report documents the history-only evaluation and cannot be combined with --absences", report.Error.Trim());
+        Assert.False(File.Exists(Path.Combine(root.FullName, "evaluation.md")));
     }
 
     [Fact]

@@ -37,6 +37,12 @@ internal static class EvaluateCommand
             throw new CommandLineException($"data directory '{directory}' does not exist");
         }
 
+        if (absencesFile is not null && reportDirectory is not null)
+        {
+            // evaluation.md reports the goals, which are defined on the history-only walk
+            throw new CommandLineException("--report documents the history-only evaluation and cannot be combined with --absences");
+        }
+
         var namedAbsences = absencesFile is null ? null : ReadAbsences(absencesFile);
 
         var files = BoxScoreImporter.FindFiles(directory);

@@ -39,6 +39,8 @@ internal static class Program
                 case "--no-test": test = false; break;
                 case "--shifted": shifted = true; break;
                 case "--refit": o = o with { RefitOnCalibration = true }; break;
+                case "--quick": o = TrainingOptions.Quick with { RefitOnCalibration = o.RefitOnCalibration, KnownAbsenceModel = o.KnownAbsenceModel }; break;
+                case "--no-known-absence": o = o with { KnownAbsenceModel = false }; break;
                 case "--filter": filter = ["--filter", args[++i]]; break;
                 case "--stats": o = o with { Stats = [.. args[++i].Split(',').Select(Enum.Parse<StatKind>)] }; break;
                 case "--members": o = o with { Members = [.. args[++i].Split(',').Select(Enum.Parse<MemberKind>)] }; break;

@@ -1,7 +1,4 @@
 using System.Text;
-using NbaPredict.Core.Features.Predictions;
-using NbaPredict.Core.Import;
-using NbaPredict.Ml.Data;
 using NbaPredict.Ml.Features;
 
 namespace NbaPredict.Workers.Cli;
@@ -13,34 +10,12 @@ namespace NbaPredict.Workers.Cli;
 /// </summary>
 internal static class AbsencesCommand
 {
-    public static async Task<int> RunAsync(CommandLineOptions options, TextWriter output)
+    public static async Task<int> RunAsync(CommandLineOptions options, TextWriter output, TextWriter error)
     {
         var directory = options.Required("data");
         var outFile = options.Required("out");
         options.RejectUnknown();
-        if (!Directory.Exists(directory))
-        {
-            throw new CommandLineException($"data directory '{directory}' does not exist");
-        }
-
-        var files = BoxScoreImporter.FindFiles(directory);
-        if (files.Count == 0)
-        {
-            throw new CommandLineException($"no *.csv or *.csv.gz files in '{directory}'");
-        }
-
-        var records = new List<PlayerGameRecord>();
-        foreach (var file in files)
-        {
-            var parsed = await BoxScoreCsvParser.ParseFileAsync(file);
-            if (parsed.FileError is not null)
-            {
-                throw new CommandLineException($"{parsed.FileName}: {parsed.FileError}");
-            }
-
-            records.AddRange(parsed.Rows.Select(HistoryLoader.ToRecord));
-        }
-
+        var records = await BoxScoreFolder.ReadAsync(BoxScoreFolder.Files(directory), error);
         var absences = KnownAbsences.FromBoxScores(records);
         var temporary = outFile + ".partial";
         await using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))

@@ -5,8 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.Core.Features.Predictions;
-using NbaPredict.Core.Import;
-using NbaPredict.Ml.Data;
 using NbaPredict.Ml.Evaluation;
 using NbaPredict.Ml.Features;
 using NbaPredict.Ml.Modeling;
@@ -32,11 +30,7 @@ internal static class EvaluateCommand
         var reportDirectory = options.Optional("report");
         var absencesFile = options.Optional("absences");
         options.RejectUnknown();
-        if (!Directory.Exists(directory))
-        {
-            throw new CommandLineException($"data directory '{directory}' does not exist");
-        }
-
+        var files = BoxScoreFolder.Files(directory);
         if (absencesFile is not null && reportDirectory is not null)
         {
             // evaluation.md reports the goals, which are defined on the history-only walk
@@ -44,12 +38,6 @@ internal static class EvaluateCommand
         }
 
         var namedAbsences = absencesFile is null ? null : ReadAbsences(absencesFile);
-
-        var files = BoxScoreImporter.FindFiles(directory);
-        if (files.Count == 0)
-        {
-            throw new CommandLineException($"no *.csv or *.csv.gz files in '{directory}'");
-        }
 
         var registry = services.GetRequiredService<ModelRegistryService>();
         var model = version is null ? await registry.GetProductionAsync() : await registry.GetAsync(version);
@@ -74,28 +62,7 @@ internal static class EvaluateCommand
             throw new CommandLineException(NbaCli.FirstLine(ex.Message));
         }
 
-        var evaluated = new List<PlayerGameRecord>();
-        foreach (var file in files)
-        {
-            var parsed = await BoxScoreCsvParser.ParseFileAsync(file);
-            if (parsed.FileError is not null)
-            {
-                throw new CommandLineException($"{parsed.FileName}: {parsed.FileError}");
-            }
-
-            foreach (var rejected in parsed.Errors.Take(20))
-            {
-                await error.WriteLineAsync($"warning: skipped row {rejected}");
-            }
-
-            if (parsed.Errors.Count > 20)
-            {
-                await error.WriteLineAsync($"warning: skipped {parsed.Errors.Count - 20} more invalid rows in {parsed.FileName}");
-            }
-
-            evaluated.AddRange(parsed.Rows.Select(HistoryLoader.ToRecord));
-        }
-
+        var evaluated = await BoxScoreFolder.ReadAsync(files, error);
         var firstDay = evaluated.Min(r => r.Date);
         var history = await services.GetRequiredService<HistoryLoader>().LoadAsync(before: firstDay);
 

@@ -63,7 +63,7 @@ public static class NbaCli
                 "train" => await WithServicesAsync(configurationOverride, services => TrainCommand.RunAsync(services, options, output)),
                 "tune" => await WithServicesAsync(configurationOverride, services => TuneCommand.RunAsync(services, options, output)),
                 "evaluate" => await WithServicesAsync(configurationOverride, services => EvaluateCommand.RunAsync(services, options, output, error)),
-                "absences" => await AbsencesCommand.RunAsync(options, output),
+                "absences" => await AbsencesCommand.RunAsync(options, output, error),
                 "keys" or "clients" => await WithServicesAsync(configurationOverride, services => SecurityCommands.RunAsync(services, args[0], subcommand, options, output)),
                 "ingest" => await WithServicesAsync(configurationOverride, services => IngestCommand.RunAsync(services, options, output, error)),
                 "replay" => await WithServicesAsync(configurationOverride, services => ReplayCommand.RunAsync(services, options, output)),

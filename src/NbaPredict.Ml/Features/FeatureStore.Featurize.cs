@@ -101,17 +101,9 @@ public sealed partial class FeatureStore
         var sorted = records.ToArray();
         Array.Sort(sorted, static (a, b) => a.Date.CompareTo(b.Date));
         var store = new FeatureStore();
-        var s = 0;
-        while (s < sorted.Length)
+        foreach (var (s, e) in DayRuns(sorted))
         {
-            var e = s + 1;
-            while (e < sorted.Length && sorted[e].Date == sorted[s].Date)
-            {
-                e++;
-            }
-
             store.IngestDay(sorted.AsSpan(s, e - s));
-            s = e;
         }
 
         return store;
@@ -146,22 +138,14 @@ public sealed partial class FeatureStore
         var store = new FeatureStore();
         var f = FeatureSchema.Count;
         var values = new float[sorted.Length * f];
-        var s = 0;
-        while (s < sorted.Length)
+        foreach (var (s, e) in DayRuns(sorted))
         {
-            var e = s + 1;
-            while (e < sorted.Length && sorted[e].Date == sorted[s].Date)
-            {
-                e++;
-            }
-
             for (var i = s; i < e; i++)
             {
                 store.Featurize(PlayerGameQuery.From(sorted[i]), values.AsSpan(i * f, f));
             }
 
             store.IngestDay(sorted.AsSpan(s, e - s));
-            s = e;
         }
 
         return (store, new FeatureMatrix(values, sorted.Length, f) { Records = sorted });

@@ -221,40 +221,26 @@ public sealed class ModelBundle
     /// Predicts every stat of one featurized player-game into <paramref name="destination"/> (length ≥ <see cref="Stats"/>.Count).
     /// No allocation.
     /// </summary>
-    public void Predict(ReadOnlySpan<float> features, Span<StatPrediction> destination)
-    {
-        if (features.Length < FeatureSchema.Count)
-        {
-            throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(features));
-        }
-
-        for (var i = 0; i < _models.Length; i++)
-        {
-            destination[i] = _models[i].Predict(features);
-        }
-    }
+    public void Predict(ReadOnlySpan<float> features, Span<StatPrediction> destination) => PredictWith(_models, features, destination);
 
     /// <summary>
     /// As <see cref="Predict"/>, for features written with the game's unavailable players named
     /// (<see cref="FeatureStore.Featurize(in PlayerGameQuery, Span{float}, ReadOnlySpan{int})"/>): the known-absence
     /// model learned what such features mean, so it is used when the bundle has one. No allocation.
     /// </summary>
-    public void PredictWithKnownAbsences(ReadOnlySpan<float> features, Span<StatPrediction> destination)
-    {
-        if (_knownAbsenceModels is null)
-        {
-            Predict(features, destination);
-            return;
-        }
+    public void PredictWithKnownAbsences(ReadOnlySpan<float> features, Span<StatPrediction> destination) =>
+        PredictWith(_knownAbsenceModels ?? _models, features, destination);
 
+    private static void PredictWith(StatModel[] models, ReadOnlySpan<float> features, Span<StatPrediction> destination)
+    {
         if (features.Length < FeatureSchema.Count)
         {
             throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(features));
         }
 
-        for (var i = 0; i < _knownAbsenceModels.Length; i++)
+        for (var i = 0; i < models.Length; i++)
         {
-            destination[i] = _knownAbsenceModels[i].Predict(features);
+            destination[i] = models[i].Predict(features);
         }
     }
 

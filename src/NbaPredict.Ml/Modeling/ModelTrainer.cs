@@ -185,10 +185,10 @@ public static class ModelTrainer
         return new ModelBundle(manifest, [.. models], knownMatrix is null ? null : [.. knownResults.Select(r => r!)]);
     }
 
-    private static MemberModel FitL1Member(TrainingSet set, StatKind stat, TrainingOptions o)
+    private static MemberModel FitL1Member(TrainingSet set, StatKind stat, TrainingOptions o) => FitL1Member(set, set.Labels(stat), o);
+
+    private static MemberModel FitL1Member(TrainingSet set, float[] y, TrainingOptions o)
     {
-        var recs = set.Matrix.Records;
-        var y = set.Rows.Select(i => (float)StatKinds.Get(recs[i], stat)).ToArray();
         lock (LightGbmGate)
         {
             return FitNativeL1(set.Flat!, set.Count, set.Matrix.Columns, y, set.Weights, o);
@@ -198,8 +198,7 @@ public static class ModelTrainer
     /// <summary>Fits the selected members of one stat on a training set (unselected slots stay null).</summary>
     private static MemberModel?[] FitMembers(MLContext ml, StatKind stat, TrainingSet set, TrainingOptions o, SchemaDefinition schemaDef, Action<string> log, bool[] selected)
     {
-        var recs = set.Matrix.Records;
-        var y = set.Rows.Select(i => (float)StatKinds.Get(recs[i], stat)).ToArray();
+        var y = set.Labels(stat);
         var inner = o with { Threads = 1 };
         var members = new MemberModel?[o.Members.Count];
         for (var j = 0; j < o.Members.Count; j++)
@@ -213,11 +212,7 @@ public static class ModelTrainer
             var msw = Stopwatch.StartNew();
             if (kind == MemberKind.LightGbmL1)
             {
-                lock (LightGbmGate)
-                {
-                    members[j] = FitNativeL1(set.Flat!, set.Count, set.Matrix.Columns, y, set.Weights, o);
-                }
-
+                members[j] = FitL1Member(set, y, o);
                 log($"  {stat} {kind}: {msw.Elapsed.TotalSeconds:F1}s ({set.Count} rows)");
                 continue;
             }
@@ -269,6 +264,9 @@ public static class ModelTrainer
         public required float[] Std { get; init; }
 
         public int Count => Rows.Length;
+
+        /// <summary>The actual values of <paramref name="stat"/> on the set's rows.</summary>
+        public float[] Labels(StatKind stat) => [.. Rows.Select(i => (float)StatKinds.Get(Matrix.Records[i], stat))];
 
         /// <summary>Standardisation comes from <paramref name="mean"/>/<paramref name="std"/> when given (a refit keeps the first fit's).</summary>
         public static TrainingSet Build(FeatureMatrix matrix, int[] rows, TrainingOptions o, DateOnly windowEnd, float[]? mean, float[]? std)

@@ -286,7 +286,7 @@ internal static class Tune
                 {
                     var history = new Dictionary<int, List<double>>();
                     double mae = 0;
-                    foreach (var (start, end) in Days(val.Select(i => recs[i]).ToList()))
+                    foreach (var (start, end) in FeatureStore.DayRuns(val.Select(i => recs[i]).ToList()))
                     {
                         for (var r = start; r < end; r++)
                         {
@@ -427,7 +427,7 @@ internal static class Tune
 
         var state = new Dictionary<int, LongState>();
         Span<double> v = stackalloc double[K];
-        foreach (var (s, e) in Days(recs))
+        foreach (var (s, e) in FeatureStore.DayRuns(recs))
         {
             for (var i = s; i < e; i++)
             {
@@ -521,7 +521,7 @@ internal static class Tune
 
         // per team: list of games (day, player -> (min, pts, reb))
         var games = new Dictionary<string, List<(int Day, Dictionary<int, (int Min, int Pts, int Reb)> Players)>>();
-        foreach (var (s, e) in Days(recs))
+        foreach (var (s, e) in FeatureStore.DayRuns(recs))
         {
             for (var i = s; i < e; i++)
             {
@@ -652,7 +652,7 @@ internal static class Tune
 
         var hist = new Dictionary<int, List<double[]>>();
         var buf = new double[W];
-        foreach (var (s, e) in Days(recs))
+        foreach (var (s, e) in FeatureStore.DayRuns(recs))
         {
             for (var i = s; i < e; i++)
             {
@@ -863,9 +863,6 @@ internal static class Tune
             }
         }
     }
-
-    /// <summary>Index ranges [start, end) of the records of each day (records are in date order).</summary>
-    private static IEnumerable<(int Start, int End)> Days(IReadOnlyList<PlayerGameRecord> recs) => RunsOf(recs, static r => r.Date);
 
     /// <summary>Index ranges [start, end) of the records of each game.</summary>
     private static IEnumerable<(int Start, int End)> Games(IReadOnlyList<PlayerGameRecord> recs) => RunsOf(recs, static r => r.GameId);

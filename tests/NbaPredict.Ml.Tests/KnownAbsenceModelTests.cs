@@ -191,6 +191,57 @@ public class KnownAbsenceModelTests(TrainedSliceFixture fx) : IClassFixture<Trai
         Assert.Equal($"line {FeatureStore.MaxUnavailable + 2}: more than {FeatureStore.MaxUnavailable} players out for BOS in game 0022100001", Bad(tooMany).Message);
     }
 
+    [Fact]
+    public void A_slate_with_some_teams_lists_is_featurized_and_predicted_row_by_row_as_each_rows_own_call()
+    {
+        var day = TrainedSliceFixture.TestFrom.AddDays(12);
+        var records = fx.Matrix.Records;
+        var store = FeatureStore.FromHistory(records.Where(r => r.Date < day));
+        var games = records.Where(r => r.Date == day).ToList();
+        var queries = games.Select(g => PlayerGameQuery.From(g)).ToList();
+        // Each home team names its busiest player of the last days out; away teams report nothing.
+        var lists = games.Select<PlayerGameRecord, int[]?>(g => g.Home
+            ? new[] { records.Where(r => r.Date < day && r.TeamCode == g.TeamCode && r.PlayerId != g.PlayerId).MaxBy(r => r.Minutes).PlayerId }
+            : null).ToList();
+        var flags = lists.Select(l => l is not null).ToArray();
+        Assert.Contains(true, flags);
+        Assert.Contains(false, flags);
+
+        var matrix = store.FeaturizeSlate(queries, lists);
+        var batch = fx.Bundle.PredictBatch(matrix, flags);
+        var n = fx.Bundle.Stats.Count;
+        var features = new float[FeatureSchema.Count];
+        var one = new StatPrediction[n];
+        var differFromHistory = 0;
+        for (var i = 0; i < queries.Count; i++)
+        {
+            if (lists[i] is { } named)
+            {
+                store.Featurize(queries[i], features, named);
+                fx.Bundle.PredictWithKnownAbsences(features, one);
+            }
+            else
+            {
+                store.Featurize(queries[i], features);
+                fx.Bundle.Predict(features, one);
+            }
+
+            Assert.Equal(features, matrix.Row(i).ToArray());
+            for (var s = 0; s < n; s++)
+            {
+                Assert.Equal(one[s].Value, batch[(i * n) + s].Value, 4);
+                Assert.Equal(one[s].Hi95, batch[(i * n) + s].Hi95, 4);
+            }
+
+            differFromHistory += flags[i] && !store.FeaturizeSlate([queries[i]]).Row(0).SequenceEqual(matrix.Row(i)) ? 1 : 0;
+        }
+
+        Assert.True(differFromHistory > 0, "no named list changed a row's features");
+        Assert.Throws<ArgumentException>(() => store.FeaturizeSlate(queries, lists.Skip(1).ToList()));
+        void PredictWithAFlagShort() => fx.Bundle.PredictBatch(matrix, flags.AsSpan(1));
+        Assert.Throws<ArgumentException>(PredictWithAFlagShort);
+    }
+
     private static int IndexOf(IReadOnlyList<PlayerGameRecord> records, PlayerGameRecord record)
     {
         for (var i = 0; i < records.Count; i++)

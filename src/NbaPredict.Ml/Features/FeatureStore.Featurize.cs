@@ -76,15 +76,32 @@ public sealed partial class FeatureStore
         }
     }
 
-    /// <summary>Featurizes a slate of games (all after the last ingested day) into a new matrix.</summary>
-    public FeatureMatrix FeaturizeSlate(IReadOnlyList<PlayerGameQuery> slate)
+    /// <summary>
+    /// Featurizes a slate of games (all after the last ingested day) into a new matrix. With
+    /// <paramref name="unavailable"/> (one entry per row), a row whose entry is not null is written with that list of
+    /// unavailable players, as <see cref="Featurize(in PlayerGameQuery, Span{float}, ReadOnlySpan{int})"/> does; rows
+    /// whose entry is null infer absences from the team's last game.
+    /// </summary>
+    public FeatureMatrix FeaturizeSlate(IReadOnlyList<PlayerGameQuery> slate, IReadOnlyList<int[]?>? unavailable = null)
     {
         ArgumentNullException.ThrowIfNull(slate);
+        if (unavailable is not null && unavailable.Count != slate.Count)
+        {
+            throw new ArgumentException($"Expected one unavailable list (or null) per slate row: {slate.Count} rows, {unavailable.Count} lists.", nameof(unavailable));
+        }
+
         var f = FeatureSchema.Count;
         var values = new float[slate.Count * f];
         for (var i = 0; i < slate.Count; i++)
         {
-            Featurize(slate[i], values.AsSpan(i * f, f));
+            if (unavailable?[i] is { } named)
+            {
+                Featurize(slate[i], values.AsSpan(i * f, f), named);
+            }
+            else
+            {
+                Featurize(slate[i], values.AsSpan(i * f, f));
+            }
         }
 
         return new FeatureMatrix(values, slate.Count, f);

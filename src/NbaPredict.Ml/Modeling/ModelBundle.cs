@@ -268,6 +268,31 @@ public sealed class ModelBundle
         return result;
     }
 
+    /// <summary>
+    /// As <see cref="PredictBatch(FeatureMatrix)"/>, where the rows flagged in <paramref name="absencesNamed"/> were
+    /// featurized with their game's unavailable players named: those rows are predicted as
+    /// <see cref="PredictWithKnownAbsences"/> does, the others by the batch.
+    /// </summary>
+    public StatPrediction[] PredictBatch(FeatureMatrix matrix, ReadOnlySpan<bool> absencesNamed)
+    {
+        var result = PredictBatch(matrix);
+        if (absencesNamed.Length != matrix.Rows)
+        {
+            throw new ArgumentException($"Expected one flag per row: {matrix.Rows} rows, {absencesNamed.Length} flags.", nameof(absencesNamed));
+        }
+
+        var k = _models.Length;
+        for (var r = 0; r < matrix.Rows; r++)
+        {
+            if (absencesNamed[r])
+            {
+                PredictWithKnownAbsences(matrix.Row(r), result.AsSpan(r * k, k));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Featurizes (from the store's current state) and predicts a slate of upcoming games.</summary>
     public IReadOnlyList<PlayerPrediction> PredictSlate(FeatureStore store, IReadOnlyList<PlayerGameQuery> slate)
     {

@@ -161,6 +161,92 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_injury_report_takes_the_players_out_of_the_slate_and_remakes_their_teammates_lines()
+    {
+        const string upcoming = "0022399901";
+        const int curry = 201939, klay = 202691, lebron = 2544;
+        await app.AddUpcomingGameAsync(upcoming, new DateOnly(2023, 12, 25), "GSW", "LAL");
+        const string report = """
+            mutation($game: ID!, $team: String!, $out: [Int!]!) {
+              reportAvailability(input: { gameId: $game, team: $team, unavailablePlayerNbaIds: $out }) {
+                report { team { abbreviation } unavailablePlayerNbaIds unavailablePlayers { nbaId } }
+                predictions { player { nbaId } team { abbreviation } absencesNamed stats { stat value lower80 upper80 } }
+                errors { code message }
+              }
+            }
+            """;
+        async Task<System.Text.Json.Nodes.JsonNode> ReportAsync(string team, int[] unavailable, string game = upcoming) =>
+            NbaApp.Data(await app.QueryAsync(report, new { game, team, @out = unavailable }))["reportAvailability"]!;
+        static System.Text.Json.Nodes.JsonNode Line(System.Text.Json.Nodes.JsonNode predictions, int player) =>
+            predictions.AsArray().Single(p => (int)p!["player"]!["nbaId"]! == player)!;
+        static bool Has(System.Text.Json.Nodes.JsonNode predictions, int player) =>
+            predictions.AsArray().Any(p => (int)p!["player"]!["nbaId"]! == player);
+
+        // Before any model, the report is stored; the predictions made later use it.
+        var early = await ReportAsync("GSW", []);
+        Assert.Empty(early["errors"]!.AsArray());
+        Assert.Empty(early["predictions"]!.AsArray());
+
+        await app.TrainTinyProductionModelAsync();
+        const string day = """
+            mutation { refreshPredictions(date: "2023-12-25") { predictions { player { nbaId } team { abbreviation } absencesNamed stats { stat value lower80 upper80 } } errors { code } } }
+            """;
+        var nobodyOut = NbaApp.Data(await app.QueryAsync(day))["refreshPredictions"]!["predictions"]!;
+        Assert.True(Has(nobodyOut, klay));
+        Assert.True((bool)Line(nobodyOut, curry)["absencesNamed"]!);
+        Assert.False((bool)Line(nobodyOut, lebron)["absencesNamed"]!);
+
+        var klayOut = await ReportAsync("GSW", [klay, klay]);
+        Assert.Empty(klayOut["errors"]!.AsArray());
+        Assert.Equal([klay], klayOut["report"]!["unavailablePlayerNbaIds"]!.AsArray().Select(i => (int)i!));
+        Assert.Equal(klay, (int)klayOut["report"]!["unavailablePlayers"]![0]!["nbaId"]!);
+        var remade = klayOut["predictions"]!;
+        Assert.False(Has(remade, klay));
+        Assert.Equal(nobodyOut.AsArray().Count - 1, remade.AsArray().Count);
+        Assert.True((bool)Line(remade, curry)["absencesNamed"]!);
+        Assert.NotEqual(Line(nobodyOut, curry)["stats"]!.ToJsonString(), Line(remade, curry)["stats"]!.ToJsonString());
+        // The other team sent no report: its lines are made from history as before.
+        Assert.Equal(Line(nobodyOut, lebron).ToJsonString(), Line(remade, lebron).ToJsonString());
+
+        // What is stored is what the game and the predictions query show.
+        var game = NbaApp.Data(await app.QueryAsync($$"""
+            { game(nbaGameId: "{{upcoming}}") { availability { team { abbreviation } unavailablePlayerNbaIds } predictions { player { nbaId } absencesNamed } } }
+            """))["game"]!;
+        var stored = Assert.Single(game["availability"]!.AsArray())!;
+        Assert.Equal("GSW", (string)stored["team"]!["abbreviation"]!);
+        Assert.Equal([klay], stored["unavailablePlayerNbaIds"]!.AsArray().Select(i => (int)i!));
+        Assert.False(Has(game["predictions"]!, klay));
+        Assert.True((bool)Line(game["predictions"]!, curry)["absencesNamed"]!);
+
+        // Refusals name the problem and leave the stored report as it was.
+        var played = NbaApp.Data(await app.QueryAsync("""{ games(date: "2023-11-10") { nodes { nbaGameId homeTeam { abbreviation } } } }"""))["games"]!["nodes"]![0]!;
+        var refusals = new[]
+        {
+            ("NOT_ON_TEAM", await ReportAsync("GSW", [lebron])),
+            ("INVALID_TEAM", await ReportAsync("BOS", [])),
+            ("UNKNOWN_TEAM", await ReportAsync("XYZ", [])),
+            ("UNKNOWN_PLAYER", await ReportAsync("GSW", [99999999])),
+            ("TOO_MANY_UNAVAILABLE", await ReportAsync("GSW", [.. Enumerable.Range(1, 33)])),
+            ("GAME_NOT_FOUND", await ReportAsync("GSW", [], "0029999999")),
+            ("GAME_ALREADY_PLAYED", await ReportAsync((string)played["homeTeam"]!["abbreviation"]!, [], (string)played["nbaGameId"]!)),
+        };
+        foreach (var (code, refused) in refusals)
+        {
+            Assert.Equal(code, (string)Assert.Single(refused["errors"]!.AsArray())!["code"]!);
+            Assert.Null(refused["report"]);
+        }
+
+        Assert.Contains("LAL", (string)refusals[0].Item2["errors"]![0]!["message"]!, StringComparison.Ordinal);
+        var after = NbaApp.Data(await app.QueryAsync($$"""{ game(nbaGameId: "{{upcoming}}") { availability { unavailablePlayerNbaIds } } }"""))["game"]!;
+        Assert.Equal([klay], after["availability"]![0]!["unavailablePlayerNbaIds"]!.AsArray().Select(i => (int)i!));
+
+        // A new report replaces the old one: Klay is back.
+        var back = await ReportAsync("GSW", []);
+        Assert.True(Has(back["predictions"]!, klay));
+        Assert.Equal(Line(nobodyOut, curry)["stats"]!.ToJsonString(), Line(back["predictions"]!, curry)["stats"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Drift_reports_are_stored_and_a_flagged_one_reaches_driftDetected()
     {
         var none = NbaApp.Data(await app.QueryAsync("mutation { detectDrift { report { id } errors { code } } }"))["detectDrift"]!;

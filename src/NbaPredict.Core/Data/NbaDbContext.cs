@@ -27,6 +27,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<Features.Security.ApiKey> ApiKeys => Set<Features.Security.ApiKey>();
     public DbSet<Features.Security.AuditEntry> AuditEntries => Set<Features.Security.AuditEntry>();
+    public DbSet<Features.Availability.AvailabilityReport> AvailabilityReports => Set<Features.Availability.AvailabilityReport>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -153,6 +154,7 @@ public abstract class NbaDbContext(DbContextOptions options) : DbContext(options
         InsightModel.Configure(modelBuilder);
         FeedbackLoopModel.Configure(modelBuilder);
         Features.Security.SecurityModel.Configure(modelBuilder);
+        Features.Availability.AvailabilityReport.Configure(modelBuilder);
         ApplySnakeCaseColumnNames(modelBuilder);
     }
 

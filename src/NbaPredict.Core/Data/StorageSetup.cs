@@ -48,6 +48,7 @@ public static class StorageSetup
         // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.
         services.AddNbaEvents(o => o.SubscriberBufferCapacity = 2_048);
         services.TryAddScoped<Features.Predictions.PredictionService>();
+        services.TryAddScoped<Features.Availability.AvailabilityService>();
         Features.Security.SecurityModel.AddNbaSecurityStorage(services);
         services.AddNbaServing();
         return services;

@@ -32,4 +32,10 @@ public sealed class StoredPrediction
     /// prediction of the same player-game, stored only so variants can be compared on paired errors.
     /// </summary>
     public bool Served { get; set; } = true;
+
+    /// <summary>
+    /// True when the team's availability report named who is out: those teammates counted as absent, and the model
+    /// trained for named absences predicted (when the model version has one).
+    /// </summary>
+    public bool AbsencesNamed { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NbaPredict.Core.Domain;
+using NbaPredict.Core.Features.Availability;
 using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Experiments;
 using NbaPredict.Core.Features.Games;
@@ -95,6 +96,19 @@ public static class RestEndpoints
             .WithName("GetPrediction")
             .WithSummary("The production model's prediction of one player in one game.")
             .WithMetadata(new RequiredScope(Scopes.PredictionsRead));
+
+        games.MapGet("/{nbaGameId}/availability", async (AvailabilityService service, string nbaGameId, CancellationToken ct) =>
+                TypedResults.Ok((await service.GetByGamesAsync([nbaGameId], ct))[nbaGameId].Select(AvailabilityReportDto.From).ToList()))
+            .WithName("ListAvailabilityReports")
+            .WithSummary("The teams' injury reports for a game, home team first (empty when none was sent).");
+
+        games.MapPut("/{nbaGameId}/availability/{team}", async (AvailabilityService service, HttpContext http, string nbaGameId, string team, ReportAvailabilityRequest body, CancellationToken ct) =>
+                TypedResults.Ok(AvailabilityReportedDto.From(await service.ReportAsync(
+                    nbaGameId, team, body.UnavailablePlayerNbaIds ?? throw new DomainException("INVALID_ARGUMENT", "the body needs \"unavailablePlayerNbaIds\": a list of NBA player ids ([] when nobody is out)"),
+                    http.User.FindFirst("client_id")?.Value, ct))))
+            .WithName("ReportAvailability")
+            .WithSummary("Records a team's injury report for a game not yet played (replacing its earlier one) and remakes that day's predictions with it.")
+            .WithMetadata(new RequiredScope(Scopes.PredictionsWrite));
     }
 
     private static void MapPredictions(RouteGroupBuilder predictions)

@@ -79,11 +79,25 @@ public sealed record GameDetailDto(
 
 public sealed record PredictionDto(
     string Id, PlayerRefDto Player, GameRefDto Game, TeamDto Team, TeamDto Opponent, bool Home, DateOnly Date, string ModelVersion, string FeatureSchemaVersion,
-    string InputsHash, DateTime CreatedAt, IReadOnlyList<PredictedStat> Stats)
+    string InputsHash, DateTime CreatedAt, IReadOnlyList<PredictedStat> Stats, bool AbsencesNamed)
 {
     public static PredictionDto From(PredictionView p) => new(
         PredictionRefDto.IdOf(p.Id), new PlayerRefDto(p.PlayerId), new GameRefDto(p.GameId), TeamDto.FromKnownId(p.TeamId), TeamDto.FromKnownId(p.OpponentTeamId), p.Home, p.GameDate,
-        p.ModelVersion, p.FeatureSchemaVersion, p.InputsHash, p.CreatedAt.UtcDateTime, p.Stats);
+        p.ModelVersion, p.FeatureSchemaVersion, p.InputsHash, p.CreatedAt.UtcDateTime, p.Stats, p.AbsencesNamed);
+}
+
+public sealed record ReportAvailabilityRequest(IReadOnlyList<int>? UnavailablePlayerNbaIds);
+
+public sealed record AvailabilityReportDto(GameRefDto Game, TeamDto Team, IReadOnlyList<int> UnavailablePlayerNbaIds, DateTime ReportedAt)
+{
+    public static AvailabilityReportDto From(Core.Features.Availability.AvailabilityView r) =>
+        new(new GameRefDto(r.GameId), TeamDto.FromKnownId(r.TeamId), r.UnavailablePlayerIds, r.ReportedAt.UtcDateTime);
+}
+
+public sealed record AvailabilityReportedDto(AvailabilityReportDto Report, IReadOnlyList<PredictionDto> Predictions)
+{
+    public static AvailabilityReportedDto From(Core.Features.Availability.AvailabilityReported r) =>
+        new(AvailabilityReportDto.From(r.Report), [.. r.Predictions.Select(PredictionDto.From)]);
 }
 
 public sealed record ExperimentDto(

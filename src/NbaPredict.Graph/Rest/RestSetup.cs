@@ -70,7 +70,7 @@ internal sealed class RestProblems(IProblemDetailsService problems) : IException
     {
         "UNKNOWN_PLAYER" => StatusCodes.Status404NotFound,
         _ when code.EndsWith("_NOT_FOUND", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
-        "UNKNOWN_TEAM" or "COMMENT_TOO_LONG" => StatusCodes.Status400BadRequest,
+        "UNKNOWN_TEAM" or "COMMENT_TOO_LONG" or "NOT_ON_TEAM" or "TOO_MANY_UNAVAILABLE" => StatusCodes.Status400BadRequest,
         _ when code.StartsWith("INVALID_", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status409Conflict,
     };

@@ -136,6 +136,23 @@ public sealed class NbaApp(TestDatabase database, IReadOnlyDictionary<string, st
         await scope.ServiceProvider.GetRequiredService<ModelTrainingService>().TrainAsync(new TrainingRequest(Promote: true, Options: options ?? TestTraining.Tiny));
     }
 
+    /// <summary>Schedules a game with no box score yet (as the schedule writer would), for injury reports and slates of rosters.</summary>
+    public async Task AddUpcomingGameAsync(string gameId, DateOnly date, string homeTeam, string awayTeam)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NbaPredict.Core.Data.NbaDbContext>();
+        db.Games.Add(new NbaPredict.Core.Domain.Game
+        {
+            Id = gameId,
+            Date = date,
+            SeasonId = "2023-24",
+            SeasonType = "Regular Season",
+            HomeTeamId = NbaPredict.Core.Domain.NbaTeams.FindByCode(homeTeam)!.Id,
+            AwayTeamId = NbaPredict.Core.Domain.NbaTeams.FindByCode(awayTeam)!.Id,
+        });
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Posts a GraphQL query and returns the parsed response body.</summary>
     public async Task<JsonObject> QueryAsync(string query, object? variables = null)
     {

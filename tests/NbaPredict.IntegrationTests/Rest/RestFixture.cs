@@ -20,6 +20,9 @@ public sealed class RestFixture : IAsyncLifetime
 {
     public const string PredictedDate = "2023-11-10";
 
+    /// <summary>A game with no box score yet (GSW at home to DEN on 2023-12-25), for injury reports.</summary>
+    public const string UpcomingGameId = "0022399902";
+
     private TestDatabase database = null!;
 
     public NbaApp App { get; private set; } = null!;
@@ -29,6 +32,7 @@ public sealed class RestFixture : IAsyncLifetime
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
         App = new NbaApp(database);
         await App.ImportTwoSeasonSlicesAsync(days: 20);
+        await App.AddUpcomingGameAsync(UpcomingGameId, new DateOnly(2023, 12, 25), "GSW", "DEN");
         await using var scope = App.Services.CreateAsyncScope();
         var trainer = scope.ServiceProvider.GetRequiredService<ModelTrainingService>();
         var production = await trainer.TrainAsync(new TrainingRequest(Promote: true, Options: TestTraining.Tiny));

@@ -20,7 +20,7 @@ public sealed class RestParityTests(RestFixture fixture)
     private const string Player = $"nbaId name team {{ {Team} }} lastGameDate";
     private const string Line = $"nbaGameId date season player {{ nbaId }} team {{ {Team} }} opponent {{ {Team} }} home starter min pts reb oreb dreb ast stl blk tov pf fgm fga fg3m fg3a ftm fta plusMinus";
     private const string Game = $"nbaGameId date season seasonType homeTeam {{ {Team} }} awayTeam {{ {Team} }} homeScore awayScore";
-    private const string Prediction = $"id player {{ nbaId }} game {{ nbaGameId }} team {{ {Team} }} opponent {{ {Team} }} home date modelVersion featureSchemaVersion inputsHash createdAt stats {{ stat value lower80 upper80 lower95 upper95 }}";
+    private const string Prediction = $"id player {{ nbaId }} game {{ nbaGameId }} team {{ {Team} }} opponent {{ {Team} }} home date modelVersion featureSchemaVersion inputsHash createdAt stats {{ stat value lower80 upper80 lower95 upper95 }} absencesNamed";
     private const string Experiment = "experimentId name unit status createdAt startedAt stoppedAt variants { modelVersion weight }";
     private const string Insight = "id prediction { id } depth text drivers { stat group label contribution features { feature value average contribution } } facts promptId promptVersion provider model tokensIn tokensOut cost latencyMs attempts outcome groundingIssues evaluation { name value } cached createdAt";
     private const string InsightStats = "promptId promptVersion provider insights tokensIn tokensOut cost averageLatencyMs regenerated replacedByOffline budgetFallbacks providerErrors ratings helpful notHelpful helpfulShare";
@@ -107,6 +107,28 @@ public sealed class RestParityTests(RestFixture fixture)
         await AssertParityAsync(
             $"/api/v1/games/{gameId}/predictions/{playerId}",
             $$"""{ predictions(gameId: "{{gameId}}", playerNbaId: {{playerId}}) { nodes { {{Prediction}} } } }""", "predictions", graphPath: "nodes", single: true);
+    }
+
+    [Fact]
+    public async Task An_injury_report_put_over_rest_remakes_the_game_and_is_listed_like_the_game_field()
+    {
+        const int klay = 202691;
+        using var client = App.CreateClient();
+        using var put = await client.PutAsJsonAsync($"/api/v1/games/{RestFixture.UpcomingGameId}/availability/gsw", new { unavailablePlayerNbaIds = new[] { klay } });
+        var body = await put.Content.ReadAsStringAsync();
+        Assert.True(put.StatusCode == HttpStatusCode.OK, body);
+        var reported = JsonNode.Parse(body)!;
+        Assert.Equal("GSW", (string)reported["report"]!["team"]!["abbreviation"]!);
+        Assert.Equal([klay], reported["report"]!["unavailablePlayerNbaIds"]!.AsArray().Select(i => (int)i!));
+        var predictions = reported["predictions"]!.AsArray();
+        Assert.Contains(predictions, p => (string)p!["team"]!["abbreviation"]! == "DEN");
+        Assert.DoesNotContain(predictions, p => (int)p!["player"]!["nbaId"]! == klay);
+        Assert.All(predictions, p => Assert.Equal((string)p!["team"]!["abbreviation"]! == "GSW", (bool)p["absencesNamed"]!));
+
+        var listed = await AssertParityAsync(
+            $"/api/v1/games/{RestFixture.UpcomingGameId}/availability",
+            $$"""{ game(nbaGameId: "{{RestFixture.UpcomingGameId}}") { availability { game { nbaGameId } team { {{Team}} } unavailablePlayerNbaIds reportedAt } } }""", "game", graphPath: "availability");
+        Assert.Single(listed.AsArray());
     }
 
     [Fact]

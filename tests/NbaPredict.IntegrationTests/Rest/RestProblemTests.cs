@@ -48,6 +48,20 @@ public sealed class RestProblemTests(RestFixture fixture)
         await AssertProblemAsync(response, status, code, mentioned);
     }
 
+    [Theory]
+    [InlineData(RestFixture.UpcomingGameId, "GSW", """{"unavailablePlayerNbaIds":[2544]}""", 400, "NOT_ON_TEAM", "LAL")]
+    [InlineData(RestFixture.UpcomingGameId, "BOS", """{"unavailablePlayerNbaIds":[]}""", 400, "INVALID_TEAM", "BOS")]
+    [InlineData(RestFixture.UpcomingGameId, "GSW", """{}""", 400, "INVALID_ARGUMENT", "unavailablePlayerNbaIds")]
+    [InlineData(RestFixture.UpcomingGameId, "GSW", """{"unavailablePlayerNbaIds":[99999999]}""", 404, "UNKNOWN_PLAYER", "99999999")]
+    [InlineData("0029999999", "GSW", """{"unavailablePlayerNbaIds":[]}""", 404, "GAME_NOT_FOUND", "0029999999")]
+    public async Task Injury_report_refusals_are_problem_details(string gameId, string team, string json, int status, string code, string mentioned)
+    {
+        using var client = fixture.App.CreateClient();
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await client.PutAsync($"/api/v1/games/{gameId}/availability/{team}", content);
+        await AssertProblemAsync(response, status, code, mentioned);
+    }
+
     [Fact]
     public async Task A_too_long_comment_is_a_bad_request()
     {

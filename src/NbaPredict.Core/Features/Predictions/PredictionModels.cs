@@ -23,11 +23,12 @@ public sealed record PredictionView(
     DateTimeOffset CreatedAt,
     IReadOnlyList<PredictedStat> Stats,
     int? ExperimentId = null,
-    bool Served = true)
+    bool Served = true,
+    bool AbsencesNamed = false)
 {
     public static PredictionView From(StoredPrediction p) => new(
         p.Id, p.GameId, p.PlayerId, p.TeamId, p.OpponentTeamId, p.Home, p.GameDate, p.ModelVersion, p.FeatureSchemaVersion, p.InputsHash, p.CreatedAt,
-        PredictionStats.Parse(p.StatsJson), p.ExperimentId, p.Served);
+        PredictionStats.Parse(p.StatsJson), p.ExperimentId, p.Served, p.AbsencesNamed);
 }
 
 /// <summary>A cached answer: a list of predictions, immutable so in-memory cache hits need no copy.</summary>

@@ -10,7 +10,11 @@ using NbaPredict.Ml.Modeling;
 namespace NbaPredict.Core.Features.Predictions;
 
 /// <summary>Someone who is expected to play in a game, with the side they play on.</summary>
-public readonly record struct SlateEntry(string GameId, int PlayerId, int TeamId, int OpponentTeamId, bool Home, DateOnly Date);
+public readonly record struct SlateEntry(string GameId, int PlayerId, int TeamId, int OpponentTeamId, bool Home, DateOnly Date)
+{
+    /// <summary>The teammates his team reported out of this game (an availability report), or null when it sent none.</summary>
+    public int[]? Unavailable { get; init; }
+}
 
 /// <summary>
 /// The one place predictions are made and stored. Every caller (GraphQL, REST, workers) goes through it, so
@@ -269,7 +273,8 @@ public sealed class PredictionService(
 
     /// <summary>
     /// The player-games expected on a date: the box score for games already played (minutes &gt; 0), otherwise each
-    /// team's players from its last <see cref="RosterLookbackGames"/> games.
+    /// team's players from its last <see cref="RosterLookbackGames"/> games, less those its availability report names
+    /// out. Each entry of a team-game with a report carries the report's list.
     /// </summary>
     public async Task<IReadOnlyList<SlateEntry>> GetSlateAsync(DateOnly date, CancellationToken cancellationToken = default)
     {
@@ -280,7 +285,8 @@ public sealed class PredictionService(
             .Where(pg => gameIds.Contains(pg.GameId) && pg.Minutes > 0)
             .Select(pg => new SlateEntry(pg.GameId, pg.PlayerId, pg.TeamId, pg.OpponentTeamId, pg.Home, pg.GameDate))
             .ToListAsync(cancellationToken);
-        var slate = new List<SlateEntry>(played);
+        var reports = await Availability.AvailabilityReport.ForDateAsync(db, date, cancellationToken);
+        var slate = played.Select(p => WithReport(p, reports)).ToList();
         var playedGames = played.Select(p => p.GameId).ToHashSet(StringComparer.Ordinal);
         var upcoming = games.Where(g => !playedGames.Contains(g.Id)).ToList();
         if (upcoming.Count == 0)
@@ -306,12 +312,17 @@ public sealed class PredictionService(
             foreach (var (team, opponent, home) in new[] { (game.HomeTeamId, game.AwayTeamId, true), (game.AwayTeamId, game.HomeTeamId, false) })
             {
                 var roster = rosters.TryGetValue(team, out var found) ? found.Players : [];
-                slate.AddRange(roster.Select(player => new SlateEntry(game.Id, player, team, opponent, home, date)));
+                var unavailable = reports.GetValueOrDefault((game.Id, team));
+                slate.AddRange(roster.Where(player => unavailable is null || !unavailable.Contains(player))
+                    .Select(player => new SlateEntry(game.Id, player, team, opponent, home, date) { Unavailable = unavailable }));
             }
         }
 
         return slate;
     }
+
+    private static SlateEntry WithReport(SlateEntry entry, Dictionary<(string GameId, int TeamId), int[]> reports) =>
+        reports.TryGetValue((entry.GameId, entry.TeamId), out var unavailable) ? entry with { Unavailable = unavailable } : entry;
 
     /// <summary>Publishes each prediction to everyone, to its game's and to its player's subscribers.</summary>
     private async Task PublishAsync(IReadOnlyList<PredictionView> predictions, CancellationToken cancellationToken)
@@ -363,18 +374,22 @@ public sealed class PredictionService(
     private static DomainException NoModelYet() =>
         new("NO_MODEL_YET", "no production model yet: predictions appear once the first model is trained and promoted");
 
-    /// <summary>The feature rows of a slate: from the live store for dates after the last stored game, else from the history before the date.</summary>
+    /// <summary>
+    /// The feature rows of a slate: from the live store for dates after the last stored game, else from the history
+    /// before the date. Rows of a team-game with an availability report are written with its list.
+    /// </summary>
     private async Task<FeatureMatrix> FeaturizeAsync(DateOnly date, IReadOnlyList<SlateEntry> slate, CancellationToken cancellationToken)
     {
         var queries = slate.Select(e => new PlayerGameQuery(e.PlayerId, NbaTeams.CodeOf(e.TeamId), NbaTeams.CodeOf(e.OpponentTeamId), e.Home, e.Date)).ToList();
-        var matrix = await live.UseAsync(date, store => store.FeaturizeSlate(queries), cancellationToken);
+        var unavailable = slate.Select(e => e.Unavailable).ToList();
+        var matrix = await live.UseAsync(date, store => store.FeaturizeSlate(queries, unavailable), cancellationToken);
         if (matrix is not null)
         {
             return matrix;
         }
 
         var prior = await history.LoadAsync(before: date, cancellationToken);
-        return await Task.Run(() => FeatureStore.BuildHistorical(prior).Store.FeaturizeSlate(queries), cancellationToken);
+        return await Task.Run(() => FeatureStore.BuildHistorical(prior).Store.FeaturizeSlate(queries, unavailable), cancellationToken);
     }
 
     private List<StoredPrediction> Predict(List<LoadedModel> models, Serving serving, FeatureMatrix matrix, IReadOnlyList<SlateEntry> slate)
@@ -387,11 +402,12 @@ public sealed class PredictionService(
             hashes[i] = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(matrix.Row(i))));
         }
 
+        var absencesNamed = slate.Select(e => e.Unavailable is not null).ToArray();
         var result = new List<StoredPrediction>(slate.Count * models.Count);
         foreach (var model in models)
         {
             using var activity = StartInference("predict slate", model, slate.Count);
-            var all = model.Bundle.PredictBatch(matrix);
+            var all = model.Bundle.PredictBatch(matrix, absencesNamed);
             var k = model.Bundle.Stats.Count;
             var version = model.Version.Version;
             for (var i = 0; i < slate.Count; i++)
@@ -412,6 +428,7 @@ public sealed class PredictionService(
                     StatsJson = PredictionStats.Serialize(all.AsSpan(i * k, k)),
                     ExperimentId = serving.Experiment?.Id,
                     Served = serving.IsServedAtRefresh(version, entry.PlayerId),
+                    AbsencesNamed = absencesNamed[i],
                 });
             }
         }

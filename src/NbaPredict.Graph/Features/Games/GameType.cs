@@ -39,6 +39,7 @@ public sealed class GameType : ObjectGraphType<Game>
                     .GetOrAddCollectionBatchLoader<string, NbaPredict.Core.Features.Predictions.PredictionView>("gamePredictions", (ids, ct) => service.GetByGamesAsync(ids, client, ct))
                     .LoadAsync(c.Source.Id);
             });
+        Availability.AvailabilityQueries.AddGameField(this);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PlayerGameType>>>>("boxScore")
             .Description("Every player who appeared, home team first, then by minutes.")
             .Resolve(c =>

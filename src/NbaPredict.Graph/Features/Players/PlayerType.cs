@@ -6,6 +6,7 @@ using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Players;
 using NbaPredict.Graph.Features.Games;
 using NbaPredict.Graph.Features.Teams;
+using NbaPredict.Graph.GraphQL.Infrastructure;
 using NbaPredict.Graph.GraphQL.Schema;
 
 namespace NbaPredict.Graph.Features.Players;
@@ -68,6 +69,14 @@ internal static class PlayerLoader
     {
         var service = context.Service<PlayerService>();
         return context.Loaders().GetOrAddBatchLoader<int, Player>("players", service.GetManyAsync).LoadAsync(nbaId);
+    }
+
+    /// <summary>Several players through the same batch as <see cref="LoadPlayer"/>, in order, unknown ids left out.</summary>
+    public static IDataLoaderResult<List<Player>> LoadPlayers(this IResolveFieldContext context, IEnumerable<int> nbaIds)
+    {
+        var service = context.Service<PlayerService>();
+        return context.Loaders().GetOrAddBatchLoader<int, Player>("players", service.GetManyAsync).LoadManyAsync(nbaIds)
+            .Then(players => players.OfType<Player>().ToList());
     }
 }
 

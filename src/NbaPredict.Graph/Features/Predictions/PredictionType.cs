@@ -59,6 +59,8 @@ public sealed class PredictionType : ObjectGraphType<PredictionView>
         Field("featureSchemaVersion", p => p.FeatureSchemaVersion);
         Field("inputsHash", p => p.InputsHash).Description("SHA-256 of the feature vector the model saw.");
         Field("experimentId", p => p.ExperimentId, nullable: true).Description("The experiment this prediction was made under (its variant is modelVersion), or null.");
+        Field("absencesNamed", p => p.AbsencesNamed)
+            .Description("True when the team's injury report (reportAvailability) named who is out: those teammates counted as absent, and the model trained for named absences predicted when the model version has one. False: absences were inferred from the team's last game.");
         Field("served", p => p.Served).Description("False for an experiment's shadow prediction: another variant's line kept only for the paired comparison.");
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt.UtcDateTime);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StatPredictionType>>>>("stats").Resolve(c => c.Source.Stats);
@@ -244,6 +246,6 @@ public static class PredictionQueries
     public static string? ClientId(IResolveFieldContext context) => context.User?.FindFirst("client_id")?.Value;
 
     /// <summary>Accepts the plain NBA game id or a Game global id.</summary>
-    private static string? GameIdArgument(string? value) =>
+    internal static string? GameIdArgument(string? value) =>
         value is not null && GlobalId.TryDecode(value, out var type, out var key) && type == "Game" ? key : value;
 }

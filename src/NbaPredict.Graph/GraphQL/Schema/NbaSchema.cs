@@ -38,6 +38,7 @@ public sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         PredictionQueries.AddMutations(this);
         PredictionQueries.AddWhatIf(this);
+        Features.Availability.AvailabilityQueries.AddMutations(this);
         ModelQueries.AddMutations(this);
         ExperimentQueries.AddMutations(this);
         DriftQueries.AddMutations(this);

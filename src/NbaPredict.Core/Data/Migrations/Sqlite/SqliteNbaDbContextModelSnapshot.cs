@@ -894,6 +894,10 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AbsencesNamed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("absences_named");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -1254,6 +1258,44 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                             Conference = "East",
                             Name = "Hornets"
                         });
+                });
+
+            modelBuilder.Entity("NbaPredict.Core.Features.Availability.AvailabilityReport", b =>
+                {
+                    b.Property<string>("GameId")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("game_id");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("team_id");
+
+                    b.Property<DateOnly>("GameDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("game_date");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("ReportedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reported_by");
+
+                    b.PrimitiveCollection<string>("UnavailablePlayerIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unavailable_player_ids");
+
+                    b.HasKey("GameId", "TeamId")
+                        .HasName("pk_availability_reports");
+
+                    b.HasIndex("GameDate")
+                        .HasDatabaseName("ix_availability_reports_game_date");
+
+                    b.ToTable("availability_reports", (string)null);
                 });
 
             modelBuilder.Entity("NbaPredict.Core.Features.Security.ApiKey", b =>

@@ -237,6 +237,18 @@ public class KnownAbsenceModelTests(TrainedSliceFixture fx) : IClassFixture<Trai
         }
 
         Assert.True(differFromHistory > 0, "no named list changed a row's features");
+
+        // Every row named (every team reported) and none named take the one-group paths.
+        var allNamed = fx.Bundle.PredictBatch(matrix, Enumerable.Repeat(true, queries.Count).ToArray());
+        var noneNamed = fx.Bundle.PredictBatch(matrix, new bool[queries.Count]);
+        Assert.Equal(fx.Bundle.PredictBatch(matrix), noneNamed);
+        for (var i = 0; i < queries.Count; i++)
+        {
+            fx.Bundle.PredictWithKnownAbsences(matrix.Row(i), one);
+            Assert.Equal(one[0].Value, allNamed[i * n].Value, 4);
+            Assert.Equal(one[n - 1].Lo80, allNamed[(i * n) + n - 1].Lo80, 4);
+        }
+
         Assert.Throws<ArgumentException>(() => store.FeaturizeSlate(queries, lists.Skip(1).ToList()));
         void PredictWithAFlagShort() => fx.Bundle.PredictBatch(matrix, flags.AsSpan(1));
         Assert.Throws<ArgumentException>(PredictWithAFlagShort);

@@ -248,49 +248,87 @@ public sealed class ModelBundle
     /// Predicts every row of a feature matrix; result[r * Stats.Count + s] is stat s of row r. Tree-major evaluation
     /// (each tree stays in cache for all rows), so this is the fast path for slates and evaluation.
     /// </summary>
-    public StatPrediction[] PredictBatch(FeatureMatrix matrix)
-    {
-        ArgumentNullException.ThrowIfNull(matrix);
-        if (matrix.Columns != FeatureSchema.Count)
-        {
-            throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(matrix));
-        }
-
-        var rows = matrix.Rows;
-        var result = new StatPrediction[rows * _models.Length];
-        var acc = new double[rows];
-        var tmp = new double[rows];
-        for (var s = 0; s < _models.Length; s++)
-        {
-            _models[s].PredictBatch(matrix.Values, rows, matrix.Columns, result, _models.Length, s, acc, tmp);
-        }
-
-        return result;
-    }
+    public StatPrediction[] PredictBatch(FeatureMatrix matrix) => PredictBatchWith(_models, CheckColumns(matrix));
 
     /// <summary>
     /// As <see cref="PredictBatch(FeatureMatrix)"/>, where the rows flagged in <paramref name="absencesNamed"/> were
     /// featurized with their game's unavailable players named: those rows are predicted as
-    /// <see cref="PredictWithKnownAbsences"/> does, the others by the batch.
+    /// <see cref="PredictWithKnownAbsences"/> does, the others as <see cref="Predict"/> does. Each group is one
+    /// tree-major batch, so a slate where every team has reported costs what a history slate costs.
     /// </summary>
     public StatPrediction[] PredictBatch(FeatureMatrix matrix, ReadOnlySpan<bool> absencesNamed)
     {
-        var result = PredictBatch(matrix);
+        CheckColumns(matrix);
         if (absencesNamed.Length != matrix.Rows)
         {
             throw new ArgumentException($"Expected one flag per row: {matrix.Rows} rows, {absencesNamed.Length} flags.", nameof(absencesNamed));
         }
 
-        var k = _models.Length;
-        for (var r = 0; r < matrix.Rows; r++)
+        var named = absencesNamed.Count(true);
+        var namedModels = _knownAbsenceModels ?? _models;
+        if (named == 0 || ReferenceEquals(namedModels, _models))
         {
-            if (absencesNamed[r])
-            {
-                PredictWithKnownAbsences(matrix.Row(r), result.AsSpan(r * k, k));
-            }
+            return PredictBatchWith(_models, matrix);
+        }
+
+        if (named == matrix.Rows)
+        {
+            return PredictBatchWith(namedModels, matrix);
+        }
+
+        var (namedRows, namedMatrix) = Select(matrix, absencesNamed, true, named);
+        var (historyRows, historyMatrix) = Select(matrix, absencesNamed, false, matrix.Rows - named);
+        var k = _models.Length;
+        var result = new StatPrediction[matrix.Rows * k];
+        Scatter(PredictBatchWith(namedModels, namedMatrix), namedRows, result, k);
+        Scatter(PredictBatchWith(_models, historyMatrix), historyRows, result, k);
+        return result;
+    }
+
+    private static FeatureMatrix CheckColumns(FeatureMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return matrix.Columns == FeatureSchema.Count ? matrix : throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(matrix));
+    }
+
+    private static StatPrediction[] PredictBatchWith(StatModel[] models, FeatureMatrix matrix)
+    {
+        var rows = matrix.Rows;
+        var result = new StatPrediction[rows * models.Length];
+        var acc = new double[rows];
+        var tmp = new double[rows];
+        for (var s = 0; s < models.Length; s++)
+        {
+            models[s].PredictBatch(matrix.Values, rows, matrix.Columns, result, models.Length, s, acc, tmp);
         }
 
         return result;
+    }
+
+    /// <summary>The rows whose flag is <paramref name="flag"/>, copied into their own matrix, with their original indices.</summary>
+    private static (int[] Rows, FeatureMatrix Matrix) Select(FeatureMatrix matrix, ReadOnlySpan<bool> flags, bool flag, int count)
+    {
+        var c = matrix.Columns;
+        var rows = new int[count];
+        var values = new float[count * c];
+        for (int r = 0, n = 0; r < matrix.Rows; r++)
+        {
+            if (flags[r] == flag)
+            {
+                matrix.Row(r).CopyTo(values.AsSpan(n * c, c));
+                rows[n++] = r;
+            }
+        }
+
+        return (rows, new FeatureMatrix(values, count, c));
+    }
+
+    private static void Scatter(StatPrediction[] part, int[] rows, StatPrediction[] result, int k)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Array.Copy(part, i * k, result, rows[i] * k, k);
+        }
     }
 
     /// <summary>Featurizes (from the store's current state) and predicts a slate of upcoming games.</summary>

@@ -43,3 +43,9 @@ public sealed record AvailabilityView(string GameId, int TeamId, DateOnly GameDa
 
 /// <summary>The outcome of a report: what is stored now, and the game's predictions remade with it.</summary>
 public sealed record AvailabilityReported(AvailabilityView Report, IReadOnlyList<Predictions.PredictionView> Predictions);
+
+/// <summary>One team's report for one game, as a feed gives it.</summary>
+public sealed record TeamAvailability(string GameId, string TeamCode, IReadOnlyList<int> UnavailablePlayerIds);
+
+/// <summary>What a feed's reports did: the stored reports, what was left out and why, and how many predictions were remade.</summary>
+public sealed record AvailabilityBatch(IReadOnlyList<AvailabilityView> Stored, IReadOnlyList<string> Problems, int PredictionsRemade);

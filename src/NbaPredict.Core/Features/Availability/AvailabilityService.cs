@@ -23,39 +23,56 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
         string gameId, string teamCode, IReadOnlyList<int> unavailablePlayerIds, string? reportedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(unavailablePlayerIds);
-        var report = await ValidateAsync(gameId.Trim(), teamCode.Trim(), unavailablePlayerIds, cancellationToken);
-        report.ReportedAt = time.GetUtcNow();
-        report.ReportedBy = string.IsNullOrWhiteSpace(reportedBy) ? null : reportedBy;
+        AvailabilityReport report;
         await using (var db = contexts.CreateDbContext())
         {
-            var stored = await db.AvailabilityReports.FirstOrDefaultAsync(r => r.GameId == report.GameId && r.TeamId == report.TeamId, cancellationToken);
-            if (stored is null)
-            {
-                db.AvailabilityReports.Add(report);
-            }
-            else
-            {
-                stored.UnavailablePlayerIds = report.UnavailablePlayerIds;
-                // A replaced primitive collection is not always seen by change detection; say so.
-                db.Entry(stored).Property(r => r.UnavailablePlayerIds).IsModified = true;
-                stored.ReportedAt = report.ReportedAt;
-                stored.ReportedBy = report.ReportedBy;
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
+            var (game, team) = await CheckGameAsync(db, gameId.Trim(), teamCode.Trim(), cancellationToken);
+            var (accepted, refused) = await CheckPlayersAsync(db, game, team, unavailablePlayerIds, cancellationToken);
+            report = refused.Count > 0 ? throw refused[0] : NewReport(game, team, accepted, reportedBy);
+            await StoreAsync(db, report, cancellationToken);
         }
 
-        IReadOnlyList<PredictionView> remade;
-        try
-        {
-            remade = await predictions.RefreshAsync(report.GameDate, reportedBy, cancellationToken);
-        }
-        catch (DomainException ex) when (ex.Code == "NO_MODEL_YET")
-        {
-            remade = [];
-        }
-
+        var remade = await RemakeAsync(report.GameDate, reportedBy, cancellationToken);
         return new AvailabilityReported(AvailabilityView.From(report), [.. remade.Where(p => p.GameId == report.GameId)]);
+    }
+
+    /// <summary>
+    /// The reports of a feed (the injury-report job): each team-game is stored with the players that pass the checks.
+    /// A report whose game or team is refused, and a player who is unknown or last played for another team, are left
+    /// out and named in <see cref="AvailabilityBatch.Problems"/>. Each date with a stored report is remade once.
+    /// </summary>
+    public async Task<AvailabilityBatch> ReportManyAsync(IReadOnlyList<TeamAvailability> reports, string reportedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var stored = new List<AvailabilityView>();
+        var problems = new List<string>();
+        await using (var db = contexts.CreateDbContext())
+        {
+            foreach (var entry in reports)
+            {
+                try
+                {
+                    var (game, team) = await CheckGameAsync(db, entry.GameId, entry.TeamCode, cancellationToken);
+                    var (accepted, refused) = await CheckPlayersAsync(db, game, team, entry.UnavailablePlayerIds, cancellationToken);
+                    problems.AddRange(refused.Select(r => $"{team.Abbreviation} in {game.Id}: {r.Message}"));
+                    var report = NewReport(game, team, accepted, reportedBy);
+                    await StoreAsync(db, report, cancellationToken);
+                    stored.Add(AvailabilityView.From(report));
+                }
+                catch (DomainException ex)
+                {
+                    problems.Add($"{entry.TeamCode} in {entry.GameId}: {ex.Message}");
+                }
+            }
+        }
+
+        var remade = 0;
+        foreach (var date in stored.Select(r => r.GameDate).Distinct().Order())
+        {
+            remade += (await RemakeAsync(date, reportedBy, cancellationToken)).Count;
+        }
+
+        return new AvailabilityBatch(stored, problems, remade);
     }
 
     /// <summary>The stored reports of several games at once (for DataLoaders), home team first.</summary>
@@ -68,9 +85,50 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
             .Select(AvailabilityView.From).ToLookup(r => r.GameId, StringComparer.Ordinal);
     }
 
-    private async Task<AvailabilityReport> ValidateAsync(string gameId, string teamCode, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    private AvailabilityReport NewReport(Game game, Team team, IEnumerable<int> unavailable, string? reportedBy) => new()
     {
-        await using var db = contexts.CreateDbContext();
+        GameId = game.Id,
+        TeamId = team.Id,
+        GameDate = game.Date,
+        UnavailablePlayerIds = [.. unavailable.Order()],
+        ReportedAt = time.GetUtcNow(),
+        ReportedBy = string.IsNullOrWhiteSpace(reportedBy) ? null : reportedBy,
+    };
+
+    private static async Task StoreAsync(NbaDbContext db, AvailabilityReport report, CancellationToken cancellationToken)
+    {
+        var stored = await db.AvailabilityReports.FirstOrDefaultAsync(r => r.GameId == report.GameId && r.TeamId == report.TeamId, cancellationToken);
+        if (stored is null)
+        {
+            db.AvailabilityReports.Add(report);
+        }
+        else
+        {
+            stored.UnavailablePlayerIds = report.UnavailablePlayerIds;
+            // A replaced primitive collection is not always seen by change detection; say so.
+            db.Entry(stored).Property(r => r.UnavailablePlayerIds).IsModified = true;
+            stored.ReportedAt = report.ReportedAt;
+            stored.ReportedBy = report.ReportedBy;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The date's predictions remade with its reports; none before the first model (they will use them).</summary>
+    private async Task<IReadOnlyList<PredictionView>> RemakeAsync(DateOnly date, string? clientId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await predictions.RefreshAsync(date, clientId, cancellationToken);
+        }
+        catch (DomainException ex) when (ex.Code == "NO_MODEL_YET")
+        {
+            return [];
+        }
+    }
+
+    private static async Task<(Game Game, Team Team)> CheckGameAsync(NbaDbContext db, string gameId, string teamCode, CancellationToken cancellationToken)
+    {
         var game = await db.Games.AsNoTracking().FirstOrDefaultAsync(g => g.Id == gameId, cancellationToken)
             ?? throw new DomainException("GAME_NOT_FOUND", $"no game with NBA id '{gameId}'");
         var team = NbaTeams.FindByCode(teamCode.ToUpperInvariant())
@@ -87,17 +145,24 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
             throw new DomainException("GAME_ALREADY_PLAYED", $"game {gameId} has a box score already; availability can be reported only before a game");
         }
 
-        var distinct = ids.Distinct().ToList();
+        return (game, team);
+    }
+
+    /// <summary>The players a report may name, and a refusal for each one it may not (in id order).</summary>
+    private static async Task<(List<int> Accepted, List<DomainException> Refused)> CheckPlayersAsync(
+        NbaDbContext db, Game game, Team team, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    {
+        var distinct = ids.Distinct().Order().ToList();
         if (distinct.Count > FeatureStore.MaxUnavailable)
         {
             throw new DomainException("TOO_MANY_UNAVAILABLE", $"at most {FeatureStore.MaxUnavailable} unavailable players can be reported; got {distinct.Count}");
         }
 
+        var refused = new Dictionary<int, DomainException>();
         var known = await db.Players.AsNoTracking().Where(p => distinct.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
-        var unknown = distinct.Where(id => !known.Contains(id)).ToList();
-        if (unknown.Count > 0)
+        foreach (var id in distinct.Where(id => !known.Contains(id)))
         {
-            throw new DomainException("UNKNOWN_PLAYER", $"unavailable player {unknown[0]} is not a known NBA player id");
+            refused[id] = new DomainException("UNKNOWN_PLAYER", $"unavailable player {id} is not a known NBA player id");
         }
 
         // Each player's team in his last game of the past year: a player traded since belongs to another team's report.
@@ -106,14 +171,11 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
             .Where(pg => distinct.Contains(pg.PlayerId) && pg.GameDate < game.Date && pg.GameDate >= since)
             .Select(pg => new { pg.PlayerId, pg.GameDate, pg.TeamId })
             .ToListAsync(cancellationToken);
-        foreach (var last in recent.GroupBy(r => r.PlayerId).Select(g => g.MaxBy(r => r.GameDate)!).OrderBy(r => r.PlayerId))
+        foreach (var last in recent.GroupBy(r => r.PlayerId).Select(g => g.MaxBy(r => r.GameDate)!).Where(r => r.TeamId != team.Id))
         {
-            if (last.TeamId != team.Id)
-            {
-                throw new DomainException("NOT_ON_TEAM", $"unavailable player {last.PlayerId} last played for {NbaTeams.CodeOf(last.TeamId)}, not {team.Abbreviation}");
-            }
+            refused[last.PlayerId] = new DomainException("NOT_ON_TEAM", $"unavailable player {last.PlayerId} last played for {NbaTeams.CodeOf(last.TeamId)}, not {team.Abbreviation}");
         }
 
-        return new AvailabilityReport { GameId = game.Id, TeamId = team.Id, GameDate = game.Date, UnavailablePlayerIds = [.. distinct.Order()] };
+        return ([.. distinct.Where(id => !refused.ContainsKey(id))], [.. refused.OrderBy(r => r.Key).Select(r => r.Value)]);
     }
 }

@@ -12,12 +12,25 @@ public sealed record EspnPlayerLine(string AthleteId, string Name, string Team, 
 
 public sealed record EspnSummary(string EventId, string HomeTeam, string AwayTeam, bool Completed, IReadOnlyList<EspnPlayerLine> Players);
 
+/// <summary>One athlete on ESPN's current injury list: his team (an NBA.com tricode), name and status ("Out", "Day-To-Day", …).</summary>
+public sealed record EspnInjury(string Team, string Name, string Status)
+{
+    /// <summary>Ruled out: "Out", "Out For Season" or "Suspended". "Day-To-Day" and the like may still play.</summary>
+    public bool RuledOut => Status.StartsWith("Out", StringComparison.OrdinalIgnoreCase) || Status.Equals("Suspended", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>ESPN's injury list as of the request, with the team entries it could not place.</summary>
+public sealed record EspnInjuries(IReadOnlyList<EspnInjury> Injuries, IReadOnlyList<string> Problems);
+
 /// <summary>ESPN's public site API for the NBA: the day's scoreboard and each game's summary with box scores.</summary>
 public interface IEspnClient
 {
     Task<EspnScoreboard> GetScoreboardAsync(DateOnly date, CancellationToken cancellationToken = default);
 
     Task<EspnSummary> GetSummaryAsync(string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>The league's current injury list (it changes through the day, so it is never cached).</summary>
+    Task<EspnInjuries> GetInjuriesAsync(CancellationToken cancellationToken = default);
 }
 
 public sealed class EspnClient(HttpClient http, RawResponseCache cache, TimeProvider time) : IEspnClient
@@ -56,6 +69,51 @@ public sealed class EspnClient(HttpClient http, RawResponseCache cache, TimeProv
             body => ParseSummary(body, eventId, what),
             summary => summary.Completed,
             cancellationToken);
+    }
+
+    public Task<EspnInjuries> GetInjuriesAsync(CancellationToken cancellationToken = default) =>
+        ApiFetcher.GetAsync(http, cache, SourceName, "injuries", "injuries", "injuries", body => ParseInjuries(body, "injuries"), _ => false, cancellationToken);
+
+    /// <summary>
+    /// <c>{"injuries": [{"displayName": "Golden State Warriors", "injuries": [{"status": "Out", "athlete": {"displayName": …}}]}]}</c>:
+    /// one entry per team with its injured athletes. A team is placed by its abbreviation when the entry or an athlete
+    /// carries one, else by its display name ("LA Clippers" and "Los Angeles Clippers" both end in the nickname).
+    /// </summary>
+    public static EspnInjuries ParseInjuries(string body, string what)
+    {
+        using var document = Open(body, what);
+        var injuries = new List<EspnInjury>();
+        var problems = new List<string>();
+        foreach (var entry in Array(document.RootElement, "injuries", what))
+        {
+            var listed = entry.TryGetProperty("injuries", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [];
+            var name = Text(entry, "displayName") ?? "";
+            var code = Text(entry, "abbreviation")
+                ?? listed.Select(i => i.TryGetProperty("athlete", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("team", out var t) ? Text(t, "abbreviation") : null)
+                    .FirstOrDefault(c => c is not null);
+            var team = code is not null ? Domain.NbaTeams.FindByCode(NbaCode(code)) : Domain.NbaTeams.All.FirstOrDefault(t => name.Length > 0 && name.EndsWith(" " + t.Name, StringComparison.OrdinalIgnoreCase));
+            if (team is null)
+            {
+                problems.Add($"{SourceName}: {what} team '{name}{(code is null ? "" : $"' ({code})")}' is not an NBA team; its {listed.Count} athlete(s) skipped");
+                continue;
+            }
+
+            foreach (var injury in listed)
+            {
+                var athlete = injury.TryGetProperty("athlete", out var a) ? a : default;
+                var athleteName = athlete.ValueKind == JsonValueKind.Object ? Text(athlete, "displayName") : null;
+                var status = Text(injury, "status");
+                if (athleteName is null || status is null)
+                {
+                    problems.Add($"{SourceName}: {what} has an entry of {team.Abbreviation} without an athlete name or status; skipped");
+                    continue;
+                }
+
+                injuries.Add(new EspnInjury(team.Abbreviation, athleteName, status));
+            }
+        }
+
+        return new EspnInjuries(injuries, problems);
     }
 
     public static EspnScoreboard ParseScoreboard(string body, DateOnly date, string what)

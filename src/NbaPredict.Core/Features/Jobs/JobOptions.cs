@@ -23,6 +23,8 @@ public sealed class JobOptions
         [IngestYesterdayJob.Name] = "0 0 9 * * ?",
         [ScoreResultsJob.Name] = "0 30 9 * * ?",
         [RefreshPredictionsJob.Name] = "0 0 10,16 * * ?",
+        // Injury reports firm up during the afternoon; the last pass is shortly before the usual 19:00 tip-offs.
+        [IngestInjuryReportsJob.Name] = "0 30 12,17,18 * * ?",
         [DetectDriftJob.Name] = "0 0 11 * * ?",
         [RetrainJob.Name] = "0 0 4 ? * MON",
     };

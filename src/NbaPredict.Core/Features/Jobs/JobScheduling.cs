@@ -23,6 +23,7 @@ public static class JobScheduling
     [
         (IngestYesterdayJob.Name, typeof(IngestYesterdayJob)),
         (RefreshPredictionsJob.Name, typeof(RefreshPredictionsJob)),
+        (IngestInjuryReportsJob.Name, typeof(IngestInjuryReportsJob)),
         (ScoreResultsJob.Name, typeof(ScoreResultsJob)),
         (DetectDriftJob.Name, typeof(DetectDriftJob)),
         (RetrainJob.Name, typeof(RetrainJob)),
@@ -42,6 +43,7 @@ public static class JobScheduling
         services.TryAddScoped<Scoring.ModelScoringService>();
         services.TryAddScoped<Retraining.RetrainingService>();
         services.TryAddScoped<Replay.ReplayService>();
+        services.TryAddScoped<Availability.InjuryReportIngestor>();
         foreach (var (_, type) in Jobs)
         {
             services.TryAddScoped(type);

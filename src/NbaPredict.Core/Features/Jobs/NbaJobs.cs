@@ -97,6 +97,29 @@ public sealed class RefreshPredictionsJob(
     }
 }
 
+/// <summary>
+/// Reads the injury feed before today's games and stores each playing team's report, which remakes today's
+/// predictions with the players ruled out (ADR 0022). Only with a live source (<c>Jobs:Source</c>): the bundled files
+/// have no injury feed.
+/// </summary>
+public sealed class IngestInjuryReportsJob(Availability.InjuryReportIngestor ingestor, JobOptions options, JobRunRecorder recorder, ILogger<IngestInjuryReportsJob> logger) : NbaJob(recorder, logger)
+{
+    public const string Name = nameof(IngestInjuryReportsJob);
+
+    public override string JobName => Name;
+
+    public override async Task<JobOutcome> RunAsync(DateTimeOffset firedAt, CancellationToken cancellationToken)
+    {
+        if (options.ResolveSource() is null)
+        {
+            return new JobOutcome("skipped: Jobs:Source is the bundled files, which have no injury feed");
+        }
+
+        var ingested = await ingestor.IngestAsync(options.LocalDay(firedAt), cancellationToken);
+        return new JobOutcome(ingested.ToString());
+    }
+}
+
 /// <summary>Scores yesterday's stored predictions against the results (per model version, rolling MAE and coverage).</summary>
 public sealed class ScoreResultsJob(ModelScoringService scoring, JobOptions options, JobRunRecorder recorder, ILogger<ScoreResultsJob> logger) : NbaJob(recorder, logger)
 {

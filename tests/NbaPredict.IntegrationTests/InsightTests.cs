@@ -61,7 +61,7 @@ public abstract class InsightTests(Provider provider) : IAsyncLifetime
         Assert.Equal(0, (double)insight["cost"]!);
         Assert.False((bool)insight["cached"]!);
         Assert.Equal("insight-summary", (string)insight["promptId"]!);
-        Assert.Equal(1, (int)insight["promptVersion"]!);
+        Assert.Equal(2, (int)insight["promptVersion"]!);
         Assert.Empty(insight["evaluation"]!.AsArray()); // scores are for LLM text
         var text = (string)insight["text"]!;
         Assert.Contains((string)first["player"]!["name"]!, text, StringComparison.Ordinal);

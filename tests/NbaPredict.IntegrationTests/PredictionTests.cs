@@ -218,6 +218,18 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         Assert.False(Has(game["predictions"]!, klay));
         Assert.True((bool)Line(game["predictions"]!, curry)["absencesNamed"]!);
 
+        // The insight explains the line as it was made: rebuilt with the report, naming who is out.
+        var explained = NbaApp.Data(await app.QueryAsync($$"""
+            { game(nbaGameId: "{{upcoming}}") { predictions { player { nbaId } inputsHash insight { text facts } } } }
+            """))["game"]!["predictions"]!;
+        var curryInsight = Line(explained, curry)["insight"]!;
+        Assert.Contains("injury report rules out Klay Thompson", (string)curryInsight["text"]!, StringComparison.Ordinal);
+        Assert.Contains("\"reportedOut\":[\"Klay Thompson\"]", (string)curryInsight["facts"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain("injury report", (string)Line(explained, lebron)["insight"]!["text"]!, StringComparison.Ordinal);
+        var rebuilt = await app.Services.GetRequiredService<NbaPredict.Core.Features.Insights.InsightInputs>().FeaturizeAsync(
+            new DateOnly(2023, 12, 25), [new NbaPredict.Ml.Features.PlayerGameQuery(curry, "GSW", "LAL", true, new DateOnly(2023, 12, 25))], [[klay]], default);
+        Assert.Equal((string)Line(explained, curry)["inputsHash"]!, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rebuilt[0].AsSpan()))));
+
         // Refusals name the problem and leave the stored report as it was.
         var played = NbaApp.Data(await app.QueryAsync("""{ games(date: "2023-11-10") { nodes { nbaGameId homeTeam { abbreviation } } } }"""))["games"]!["nodes"]![0]!;
         var refusals = new[]

@@ -203,16 +203,18 @@ public sealed class ModelBundle
     /// Signed contributions of each <see cref="DriverGroup"/> to one stat's prediction for a featurized player-game,
     /// in the stat's units (exact group Shapley values of the whole ensemble against <see cref="FeatureBaseline"/>),
     /// with the <paramref name="topFeatures"/> most influential features of each group. Null when the bundle does
-    /// not predict <paramref name="stat"/> or has no baseline. About 460 predictions, evaluated as one batch.
+    /// not predict <paramref name="stat"/> or has no baseline. About 460 predictions, evaluated as one batch. With
+    /// <paramref name="absencesNamed"/>, the model that predicts such rows (<see cref="PredictWithKnownAbsences"/>) is
+    /// the one explained.
     /// </summary>
-    public PredictionExplanation? Explain(ReadOnlySpan<float> features, StatKind stat, int topFeatures = 3)
+    public PredictionExplanation? Explain(ReadOnlySpan<float> features, StatKind stat, int topFeatures = 3, bool absencesNamed = false)
     {
         if (features.Length < FeatureSchema.Count)
         {
             throw new ArgumentException($"Expected {FeatureSchema.Count} features.", nameof(features));
         }
 
-        var model = _models.FirstOrDefault(m => m.Stat == stat);
+        var model = (absencesNamed ? _knownAbsenceModels ?? _models : _models).FirstOrDefault(m => m.Stat == stat);
         var baseline = FeatureBaseline;
         return model is null || baseline is null ? null : PredictionExplainer.Explain(model, features, baseline, topFeatures);
     }

@@ -72,6 +72,20 @@ public class InsightTextTests
     }
 
     [Fact]
+    public void Teammates_ruled_out_by_the_injury_report_are_said_and_may_be_named_but_no_one_else()
+    {
+        var reported = Facts with { ReportedOut = ["Jaylen Brown", "Anthony Davis"] };
+
+        var text = OfflineInsightWriter.Write(reported, InsightDepth.Summary);
+
+        Assert.Contains("His team's injury report rules out Jaylen Brown and Anthony Davis, and the projection plays the game without them", text, StringComparison.Ordinal);
+        Assert.True(GroundingCheck.Check(text, reported, KnownPlayers).Passed, text);
+        Assert.False(GroundingCheck.Check(text, Facts, KnownPlayers).Passed);
+        Assert.False(GroundingCheck.Check("Jaylen Brown is out, and so is LeBron James.", reported, KnownPlayers).Passed);
+        Assert.DoesNotContain("injury report", OfflineInsightWriter.Write(Facts, InsightDepth.Summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Numbers_match_at_the_precision_they_are_written()
     {
         double[] facts = [14.27, 3];

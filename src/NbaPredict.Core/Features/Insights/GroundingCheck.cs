@@ -74,7 +74,8 @@ public static partial class GroundingCheck
 
         foreach (var name in knownPlayerNames)
         {
-            if (!string.Equals(name, facts.Player, StringComparison.Ordinal) && ContainsWord(text, name) && !facts.Player.Contains(name, StringComparison.Ordinal))
+            if (!string.Equals(name, facts.Player, StringComparison.Ordinal) && ContainsWord(text, name) && !facts.Player.Contains(name, StringComparison.Ordinal)
+                && !facts.ReportedOut.Contains(name, StringComparer.Ordinal))
             {
                 issues.Add($"player {name} is not the prediction's player");
             }

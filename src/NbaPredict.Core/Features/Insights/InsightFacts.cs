@@ -49,6 +49,12 @@ public sealed record InsightFacts(
     OpponentFact OpponentDefence,
     UncertaintyFact Uncertainty)
 {
+    /// <summary>
+    /// The teammates his team's injury report named out, when the prediction was made with it (ADR 0022); empty
+    /// otherwise. The only other players a text may name.
+    /// </summary>
+    public IReadOnlyList<string> ReportedOut { get; init; } = [];
+
     /// <summary>The stats whose drivers are explained.</summary>
     public static readonly StatKind[] ExplainedStats = [StatKind.Pts, StatKind.Reb, StatKind.Ast, StatKind.Min];
 
@@ -105,7 +111,7 @@ public sealed record InsightFacts(
     /// <summary>
     /// Builds the facts of a stored prediction from the feature vector it was made from and the model that made it.
     /// </summary>
-    public static InsightFacts Build(PredictionView prediction, string playerName, float[] features, ModelBundle bundle)
+    public static InsightFacts Build(PredictionView prediction, string playerName, float[] features, ModelBundle bundle, IReadOnlyList<string>? reportedOut = null)
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(bundle);
@@ -118,7 +124,7 @@ public sealed record InsightFacts(
         var drivers = new List<DriverFact>();
         foreach (var stat in ExplainedStats)
         {
-            if (bundle.Explain(features, stat) is not { } explanation)
+            if (bundle.Explain(features, stat, absencesNamed: prediction.AbsencesNamed) is not { } explanation)
             {
                 continue;
             }
@@ -152,7 +158,10 @@ public sealed record InsightFacts(
             prediction.Id, playerName, team?.Abbreviation ?? "", team is null ? "" : $"{team.City} {team.Name}",
             opponent?.Abbreviation ?? "", opponent is null ? "" : $"{opponent.City} {opponent.Name}",
             prediction.Home, prediction.GameDate, prediction.ModelVersion, predicted, drivers, form, rest, defence,
-            new UncertaintyFact("PTS", width80, R(pts.Upper95 - pts.Lower95), level));
+            new UncertaintyFact("PTS", width80, R(pts.Upper95 - pts.Lower95), level))
+        {
+            ReportedOut = reportedOut ?? [],
+        };
     }
 
     private static double F(float[] features, string name) => features[FeatureSchema.IndexOf(name)];

@@ -23,7 +23,11 @@ public sealed class InsightInputs(IServiceScopeFactory scopes, ProductionModel p
 
     public void Dispose() => gate.Dispose();
 
-    public async Task<float[][]> FeaturizeAsync(DateOnly date, IReadOnlyList<PlayerGameQuery> queries, CancellationToken cancellationToken)
+    /// <summary>
+    /// The feature vectors of <paramref name="queries"/> on <paramref name="date"/>; a query whose entry in
+    /// <paramref name="unavailable"/> is a list is written with it, as the slate was.
+    /// </summary>
+    public async Task<float[][]> FeaturizeAsync(DateOnly date, IReadOnlyList<PlayerGameQuery> queries, IReadOnlyList<int[]?> unavailable, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
@@ -36,13 +40,8 @@ public sealed class InsightInputs(IServiceScopeFactory scopes, ProductionModel p
                 last = (date, version, await Task.Run(() => FeatureStore.FromHistory(records), cancellationToken));
             }
 
-            var store = last.Value.Store;
-            return [.. queries.Select(q =>
-            {
-                var features = new float[FeatureSchema.Count];
-                store.Featurize(q, features);
-                return features;
-            })];
+            var matrix = last.Value.Store.FeaturizeSlate(queries, unavailable);
+            return [.. Enumerable.Range(0, matrix.Rows).Select(i => matrix.Row(i).ToArray())];
         }
         finally
         {

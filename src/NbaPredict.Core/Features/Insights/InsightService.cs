@@ -56,13 +56,23 @@ public sealed class InsightService(
         foreach (var day in missing.Where(stored.ContainsKey).Select(id => stored[id]).GroupBy(p => p.GameDate))
         {
             var list = day.ToList();
+            Dictionary<(string GameId, int TeamId), int[]> reports;
+            await using (var db = contexts.CreateDbContext())
+            {
+                reports = await Availability.AvailabilityReport.ForDateAsync(db, day.Key, cancellationToken);
+            }
+
+            // A prediction made with its team's injury report is rebuilt with the report, as it was made.
+            var unavailable = list.Select(p => p.AbsencesNamed ? reports.GetValueOrDefault((p.GameId, p.TeamId)) ?? [] : null).ToList();
             var features = await inputs.FeaturizeAsync(
                 day.Key,
                 [.. list.Select(p => new PlayerGameQuery(p.PlayerId, NbaTeams.CodeOf(p.TeamId), NbaTeams.CodeOf(p.OpponentTeamId), p.Home, p.GameDate))],
+                unavailable,
                 cancellationToken);
             for (var i = 0; i < list.Count; i++)
             {
-                result[list[i].Id] = await GenerateAsync(list[i], features[i], prompt, clientId, cancellationToken);
+                var reportedOut = unavailable[i] is { Length: > 0 } ids ? await PlayerNamesAsync(ids, cancellationToken) : [];
+                result[list[i].Id] = await GenerateAsync(list[i], features[i], reportedOut, prompt, clientId, cancellationToken);
             }
         }
 
@@ -138,7 +148,8 @@ public sealed class InsightService(
         return rows.ToDictionary(i => i.PredictionId!.Value, i => InsightView.From(i, cached: true));
     }
 
-    private async Task<InsightView> GenerateAsync(PredictionView prediction, float[] features, PromptFile prompt, string clientId, CancellationToken cancellationToken)
+    private async Task<InsightView> GenerateAsync(
+        PredictionView prediction, float[] features, IReadOnlyList<string> reportedOut, PromptFile prompt, string clientId, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         if (Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(features.AsSpan()))) != prediction.InputsHash)
@@ -150,7 +161,7 @@ public sealed class InsightService(
 
         var bundle = await inputs.BundleAsync(prediction.ModelVersion, cancellationToken);
         var player = await PlayerNameAsync(prediction.PlayerId, cancellationToken);
-        var facts = InsightFacts.Build(prediction, player, features, bundle);
+        var facts = InsightFacts.Build(prediction, player, features, bundle, reportedOut);
         var o = options.Value;
         var draft = new Insight
         {
@@ -241,6 +252,14 @@ public sealed class InsightService(
             draft.Text = "";
             draft.Cost = route.CostOf(draft.TokensIn, draft.TokensOut);
         }
+    }
+
+    /// <summary>The names of players, in the order of their ids (unknown ids are left out).</summary>
+    private async Task<List<string>> PlayerNamesAsync(int[] playerIds, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var names = await db.Players.AsNoTracking().Where(p => playerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        return [.. playerIds.Where(names.ContainsKey).Select(id => names[id])];
     }
 
     private async Task<string> PlayerNameAsync(int playerId, CancellationToken cancellationToken)

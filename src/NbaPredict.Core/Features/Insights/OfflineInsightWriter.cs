@@ -24,6 +24,11 @@ public static class OfflineInsightWriter
         var deep = depth == InsightDepth.DeepDive;
         var minutes = deep ? $" in {N(facts.Stat("MIN").Value)} minutes" : "";
         Sentence(text, $"{facts.Player} ({facts.Team}) is projected for {N(pts.Value)} points, {N(reb.Value)} rebounds and {N(ast.Value)} assists{minutes} {venue} on {facts.Date:yyyy-MM-dd}");
+        if (facts.ReportedOut.Count > 0)
+        {
+            Sentence(text, $"His team's injury report rules out {Join(facts.ReportedOut)}, and the projection plays the game without {(facts.ReportedOut.Count == 1 ? "him" : "them")}");
+        }
+
         Sentence(text, Drivers(facts, "PTS", "points", deep ? 3 : 2));
         if (deep)
         {
@@ -63,9 +68,12 @@ public static class OfflineInsightWriter
         }
 
         var parts = drivers.Select(d => $"{d.Label} {(d.Contribution >= 0 ? "adds" : "takes away")} {N(Math.Abs(d.Contribution))}").ToList();
-        var list = parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1];
-        return $"Compared with an average player-game, {list} {unit}";
+        return $"Compared with an average player-game, {Join(parts)} {unit}";
     }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    private static string Join(IReadOnlyList<string> parts) =>
+        parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
 
     private static string Rest(InsightFacts facts)
     {

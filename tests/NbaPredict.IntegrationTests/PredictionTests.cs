@@ -259,6 +259,40 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_refreshes_and_reports_of_one_day_all_succeed_and_leave_one_set_of_predictions()
+    {
+        await app.AddUpcomingGameAsync("0022399903", new DateOnly(2023, 12, 26), "GSW", "LAL");
+        await app.TrainTinyProductionModelAsync();
+        const string refresh = """mutation { refreshPredictions(date: "2023-12-26") { count errors { code message } } }""";
+        const string report = """
+            mutation($team: String!, $out: [Int!]!) {
+              reportAvailability(input: { gameId: "0022399903", team: $team, unavailablePlayerNbaIds: $out }) { report { team { abbreviation } } errors { code message } }
+            }
+            """;
+
+        var calls = new List<Task<System.Text.Json.Nodes.JsonObject>>();
+        for (var i = 0; i < 3; i++)
+        {
+            calls.Add(app.QueryAsync(refresh));
+            calls.Add(app.QueryAsync(report, new { team = "GSW", @out = new[] { 202691 } }));
+            calls.Add(app.QueryAsync(report, new { team = "LAL", @out = Array.Empty<int>() }));
+        }
+
+        foreach (var response in await Task.WhenAll(calls))
+        {
+            var payload = NbaApp.Data(response).AsObject().Single().Value!;
+            Assert.Empty(payload["errors"]!.AsArray());
+        }
+
+        var stored = NbaApp.Data(await app.QueryAsync("""{ game(nbaGameId: "0022399903") { availability { team { abbreviation } } predictions { player { nbaId } absencesNamed } } }"""))["game"]!;
+        Assert.Equal(["GSW", "LAL"], stored["availability"]!.AsArray().Select(r => (string)r!["team"]!["abbreviation"]!));
+        var players = stored["predictions"]!.AsArray().Select(p => (int)p!["player"]!["nbaId"]!).ToList();
+        Assert.Equal(players.Count, players.Distinct().Count());
+        Assert.DoesNotContain(202691, players);
+        Assert.All(stored["predictions"]!.AsArray(), p => Assert.True((bool)p!["absencesNamed"]!));
+    }
+
+    [Fact]
     public async Task Drift_reports_are_stored_and_a_flagged_one_reaches_driftDetected()
     {
         var none = NbaApp.Data(await app.QueryAsync("mutation { detectDrift { report { id } errors { code } } }"))["detectDrift"]!;

@@ -43,6 +43,7 @@ public static class StorageSetup
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Features.Predictions.ProductionModel>();
         services.TryAddSingleton<Features.Predictions.LiveFeatureStore>();
+        services.TryAddSingleton<Features.Predictions.DayWriteLock>();
         services.TryAddSingleton<Features.Models.TrainingJobs>();
         services.TryAddSingleton<Features.Models.FeatureImportanceService>();
         // A day's slate is a few hundred predictions published at once; each subscriber's buffer holds a whole day.

@@ -11,7 +11,7 @@ namespace NbaPredict.Core.Features.Availability;
 /// predictions are remade at once, so the reported players drop out of the slate and their teammates are predicted
 /// with them named out, by the model trained for named absences (ADR 0022).
 /// </summary>
-public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts, PredictionService predictions, TimeProvider time)
+public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts, PredictionService predictions, DayWriteLock dayLock, TimeProvider time)
 {
     /// <summary>
     /// Stores <paramref name="teamCode"/>'s report for game <paramref name="gameId"/> (replacing an earlier one) and
@@ -95,23 +95,33 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
         ReportedBy = string.IsNullOrWhiteSpace(reportedBy) ? null : reportedBy,
     };
 
-    private static async Task StoreAsync(NbaDbContext db, AvailabilityReport report, CancellationToken cancellationToken)
+    /// <summary>Inserts or replaces the team-game's report, under the day's write lock so two reports of it cannot both insert.</summary>
+    private async Task StoreAsync(NbaDbContext db, AvailabilityReport report, CancellationToken cancellationToken)
     {
-        var stored = await db.AvailabilityReports.FirstOrDefaultAsync(r => r.GameId == report.GameId && r.TeamId == report.TeamId, cancellationToken);
-        if (stored is null)
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async ct =>
         {
-            db.AvailabilityReports.Add(report);
-        }
-        else
-        {
-            stored.UnavailablePlayerIds = report.UnavailablePlayerIds;
-            // A replaced primitive collection is not always seen by change detection; say so.
-            db.Entry(stored).Property(r => r.UnavailablePlayerIds).IsModified = true;
-            stored.ReportedAt = report.ReportedAt;
-            stored.ReportedBy = report.ReportedBy;
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            using var day = await dayLock.EnterAsync(db, report.GameDate, ct);
+            var stored = await db.AvailabilityReports.FirstOrDefaultAsync(r => r.GameId == report.GameId && r.TeamId == report.TeamId, ct);
+            if (stored is null)
+            {
+                db.AvailabilityReports.Add(report);
+            }
+            else
+            {
+                stored.UnavailablePlayerIds = report.UnavailablePlayerIds;
+                // A replaced primitive collection is not always seen by change detection; say so.
+                db.Entry(stored).Property(r => r.UnavailablePlayerIds).IsModified = true;
+                stored.ReportedAt = report.ReportedAt;
+                stored.ReportedBy = report.ReportedBy;
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>The date's predictions remade with its reports; none before the first model (they will use them).</summary>

@@ -31,6 +31,7 @@ public sealed class PredictionService(
     PredictionCache cache,
     LiveFeatureStore live,
     Events.IEventBus events,
+    DayWriteLock dayLock,
     TimeProvider time)
 {
     /// <summary>How many of a team's recent games define its expected roster for a game not yet played.</summary>
@@ -51,8 +52,7 @@ public sealed class PredictionService(
     /// </summary>
     public async Task<IReadOnlyList<PredictionView>> RefreshAsync(DateOnly date, string? clientId, CancellationToken cancellationToken = default)
     {
-        var (serving, predictions) = await ComputeDateAsync(date, clientId, cancellationToken);
-        await StoreAsync(predictions, serving.ModelsToRun, serving.Experiment?.Id, date, cancellationToken);
+        var (serving, predictions) = await ComputeAndStoreAsync(date, clientId, cancellationToken);
         await cache.InvalidateAsync(cancellationToken);
         // The saved entities carry their ids, so the answer needs no second read (and cannot pick up a model
         // promoted in the meantime); same order as ListAsync.
@@ -437,17 +437,28 @@ public sealed class PredictionService(
         return result;
     }
 
-    private async Task StoreAsync(List<StoredPrediction> predictions, IReadOnlyList<string> modelVersions, int? experimentId, DateOnly date, CancellationToken cancellationToken)
+    /// <summary>
+    /// Computes the date's predictions and replaces the stored ones in one transaction under the day's write lock,
+    /// which availability reports also take: a refresh that overlaps another, or a report, never leaves behind a slate
+    /// computed before the latest report, nor two slates that break the unique index.
+    /// </summary>
+    private async Task<(Serving Serving, List<StoredPrediction> Predictions)> ComputeAndStoreAsync(DateOnly date, string? clientId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async ct =>
+        return await strategy.ExecuteAsync(async ct =>
         {
+            db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Predictions.Where(p => p.GameDate == date && modelVersions.Contains(p.ModelVersion) && p.ExperimentId == experimentId).ExecuteDeleteAsync(ct);
+            using var day = await dayLock.EnterAsync(db, date, ct);
+            var (serving, predictions) = await ComputeDateAsync(date, clientId, ct);
+            var versions = serving.ModelsToRun;
+            var experimentId = serving.Experiment?.Id;
+            await db.Predictions.Where(p => p.GameDate == date && versions.Contains(p.ModelVersion) && p.ExperimentId == experimentId).ExecuteDeleteAsync(ct);
             db.Predictions.AddRange(predictions);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            return (serving, predictions);
         }, cancellationToken);
     }
 

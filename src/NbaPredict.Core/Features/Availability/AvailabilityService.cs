@@ -102,8 +102,9 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
         await strategy.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
+            using var day = await dayLock.EnterAsync(report.GameDate, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            using var day = await dayLock.EnterAsync(db, report.GameDate, ct);
+            await DayWriteLock.HoldAcrossProcessesAsync(db, report.GameDate, ct);
             var stored = await db.AvailabilityReports.FirstOrDefaultAsync(r => r.GameId == report.GameId && r.TeamId == report.TeamId, ct);
             if (stored is null)
             {

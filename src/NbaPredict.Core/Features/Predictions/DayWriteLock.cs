@@ -16,28 +16,25 @@ public sealed class DayWriteLock
 
     private readonly ConcurrentDictionary<int, SemaphoreSlim> days = new();
 
-    /// <summary>
-    /// Waits for the day and, on PostgreSQL, takes its advisory lock in <paramref name="db"/>'s current transaction
-    /// (begin one first). Dispose the result after the transaction commits or rolls back.
-    /// </summary>
-    public async Task<IDisposable> EnterAsync(NbaDbContext db, DateOnly date, CancellationToken cancellationToken)
+    /// <summary>Waits for the day within this process; dispose the result to let the next writer in.</summary>
+    public async Task<IDisposable> EnterAsync(DateOnly date, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
         var gate = days.GetOrAdd(date.DayNumber, static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (db.Provider == DatabaseProvider.Postgres)
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryNamespace}, {date.DayNumber})", cancellationToken);
-            }
+        return new Release(gate);
+    }
 
-            return new Release(gate);
-        }
-        catch
+    /// <summary>
+    /// On PostgreSQL, takes the day's advisory lock in <paramref name="db"/>'s current transaction (begin one first),
+    /// so writers in other processes wait until it commits. Nothing to do on SQLite, which is used by one process and
+    /// serializes writing transactions itself.
+    /// </summary>
+    public static async Task HoldAcrossProcessesAsync(NbaDbContext db, DateOnly date, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Provider == DatabaseProvider.Postgres)
         {
-            gate.Release();
-            throw;
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryNamespace}, {date.DayNumber})", cancellationToken);
         }
     }
 

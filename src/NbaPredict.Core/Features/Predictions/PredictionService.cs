@@ -449,9 +449,19 @@ public sealed class PredictionService(
         return await strategy.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            using var day = await dayLock.EnterAsync(db, date, ct);
+            using var day = await dayLock.EnterAsync(date, ct);
+            // PostgreSQL: the lock across processes is held from before the slate is read until the rows are
+            // committed. SQLite: the writing transaction starts after the computation, since SQLite's takes the
+            // database's write lock at once and the computation may take seconds.
+            await using var early = db.Provider == DatabaseProvider.Postgres ? await db.Database.BeginTransactionAsync(ct) : null;
+            if (early is not null)
+            {
+                await DayWriteLock.HoldAcrossProcessesAsync(db, date, ct);
+            }
+
             var (serving, predictions) = await ComputeDateAsync(date, clientId, ct);
+            await using var late = early is null ? await db.Database.BeginTransactionAsync(ct) : null;
+            var transaction = (early ?? late)!;
             var versions = serving.ModelsToRun;
             var experimentId = serving.Experiment?.Id;
             await db.Predictions.Where(p => p.GameDate == date && versions.Contains(p.ModelVersion) && p.ExperimentId == experimentId).ExecuteDeleteAsync(ct);

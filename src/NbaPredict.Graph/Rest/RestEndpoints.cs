@@ -27,6 +27,7 @@ public static class RestEndpoints
     public static IEndpointRouteBuilder MapNbaRestEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup(Prefix)
+            .AddEndpointFilter<Security.RestWriteAudit>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         MapPlayers(api.MapGroup("/players").WithTags("Players"));

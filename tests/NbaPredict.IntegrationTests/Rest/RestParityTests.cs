@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -129,6 +130,15 @@ public sealed class RestParityTests(RestFixture fixture)
             $"/api/v1/games/{RestFixture.UpcomingGameId}/availability",
             $$"""{ game(nbaGameId: "{{RestFixture.UpcomingGameId}}") { availability { game { nbaGameId } team { {{Team}} } unavailablePlayerNbaIds reportedAt } } }""", "game", graphPath: "availability");
         Assert.Single(listed.AsArray());
+
+        // REST writes are audited like GraphQL mutations, refusals included.
+        using var refused = await client.PutAsJsonAsync($"/api/v1/games/{RestFixture.UpcomingGameId}/availability/GSW", new { unavailablePlayerNbaIds = new[] { 2544 } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        await using var scope = App.Services.CreateAsyncScope();
+        var audit = await scope.ServiceProvider.GetRequiredService<NbaPredict.Core.Data.NbaDbContext>().AuditEntries
+            .Where(e => e.Action.StartsWith("rest PUT /api/v1/games/" + RestFixture.UpcomingGameId)).ToListAsync();
+        Assert.Contains(audit, e => e.Action.EndsWith("/availability/gsw", StringComparison.Ordinal) && e.Outcome == "success");
+        Assert.Contains(audit, e => e.Action.EndsWith("/availability/GSW", StringComparison.Ordinal) && e.Outcome == "failed" && e.Detail!.StartsWith("NOT_ON_TEAM", StringComparison.Ordinal));
     }
 
     [Fact]

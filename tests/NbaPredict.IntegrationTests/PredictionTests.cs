@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.IntegrationTests.Infrastructure;
@@ -290,6 +291,39 @@ public abstract class PredictionTests(Provider provider) : IAsyncLifetime
         Assert.Equal(players.Count, players.Distinct().Count());
         Assert.DoesNotContain(202691, players);
         Assert.All(stored["predictions"]!.AsArray(), p => Assert.True((bool)p!["absencesNamed"]!));
+    }
+
+    [Fact]
+    public async Task Scores_keep_the_rows_predicted_with_an_injury_report_apart()
+    {
+        await app.TrainTinyProductionModelAsync();
+        var day = new DateOnly(2023, 11, 10);
+        NbaApp.Data(await app.QueryAsync("""mutation { refreshPredictions(date: "2023-11-10") { count } }"""));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NbaPredict.Core.Data.NbaDbContext>();
+        // As if the home teams had reported: their rows carry the flag a report gives.
+        await db.Predictions.Where(p => p.GameDate == day && p.Home).ExecuteUpdateAsync(u => u.SetProperty(p => p.AbsencesNamed, true));
+
+        var scores = await scope.ServiceProvider.GetRequiredService<NbaPredict.Core.Features.Scoring.ModelScoringService>().ScoreDayAsync(day);
+
+        var predictions = await db.Predictions.AsNoTracking().Where(p => p.GameDate == day && p.Home).ToListAsync();
+        var lines = await db.PlayerGames.AsNoTracking().Where(pg => pg.GameDate == day && pg.Minutes > 0).ToDictionaryAsync(pg => (pg.GameId, pg.PlayerId));
+        var reportedPts = predictions.Where(p => lines.ContainsKey((p.GameId, p.PlayerId)))
+            .Select(p => Math.Abs(NbaPredict.Core.Features.Predictions.PredictionStats.Parse(p.StatsJson).Single(s => s.Stat == "PTS").Value - lines[(p.GameId, p.PlayerId)].Pts))
+            .ToList();
+        var pts = scores.Single(s => s.Stat == "PTS");
+        Assert.Equal(reportedPts.Count, pts.ReportedRows);
+        Assert.InRange(pts.ReportedRows, 1, pts.Rows - 1);
+        Assert.Equal(reportedPts.Average(), pts.ReportedMae, 3);
+        var served = NbaApp.Data(await app.QueryAsync("query($v: String!) { modelScores(modelVersion: $v) { stat reportedRows reportedMae } }", new { v = pts.ModelVersion }))["modelScores"]!.AsArray();
+        Assert.Equal(pts.ReportedRows, (int)served.Single(s => (string)s!["stat"]! == "PTS")!["reportedRows"]!);
+        Assert.Equal(pts.ReportedMae, (double)served.Single(s => (string)s!["stat"]! == "PTS")!["reportedMae"]!, 3);
+
+        // Without reports the split is empty, and the GraphQL field says so with null.
+        await db.Predictions.Where(p => p.GameDate == day).ExecuteUpdateAsync(u => u.SetProperty(p => p.AbsencesNamed, false));
+        await scope.ServiceProvider.GetRequiredService<NbaPredict.Core.Features.Scoring.ModelScoringService>().ScoreDayAsync(day);
+        var none = NbaApp.Data(await app.QueryAsync("query($v: String!) { modelScores(modelVersion: $v) { reportedRows reportedMae } }", new { v = pts.ModelVersion }))["modelScores"]!.AsArray();
+        Assert.All(none, s => Assert.Equal((0, true), ((int)s!["reportedRows"]!, s["reportedMae"] is null)));
     }
 
     [Fact]

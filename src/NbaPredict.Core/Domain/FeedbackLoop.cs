@@ -24,6 +24,13 @@ public sealed class ModelScore
     public double RollingMae { get; set; }
     public double RollingCoverage80 { get; set; }
     public double RollingCoverage95 { get; set; }
+
+    /// <summary>Of <see cref="Rows"/>, those predicted with their team's injury report (<c>predictions.absences_named</c>).</summary>
+    public int ReportedRows { get; set; }
+
+    /// <summary>The MAE of those rows that day; 0 when there were none.</summary>
+    public double ReportedMae { get; set; }
+
     public DateTimeOffset ScoredAt { get; set; }
 }
 

@@ -7,17 +7,19 @@ namespace NbaPredict.Core.Features.Scoring;
 
 public sealed record ModelScoreView(
     string ModelVersion, DateOnly GameDate, string Stat, int Rows, double Mae, double Coverage80, double Coverage95,
-    int RollingDays, int RollingRows, double RollingMae, double RollingCoverage80, double RollingCoverage95)
+    int RollingDays, int RollingRows, double RollingMae, double RollingCoverage80, double RollingCoverage95,
+    int ReportedRows = 0, double ReportedMae = 0)
 {
     public static ModelScoreView From(ModelScore s) => new(
         s.ModelVersion, s.GameDate, s.Stat, s.Rows, s.Mae, s.Coverage80, s.Coverage95,
-        s.RollingDays, s.RollingRows, s.RollingMae, s.RollingCoverage80, s.RollingCoverage95);
+        s.RollingDays, s.RollingRows, s.RollingMae, s.RollingCoverage80, s.RollingCoverage95, s.ReportedRows, s.ReportedMae);
 }
 
 /// <summary>
 /// The feedback loop's scorer: joins the predictions stored for a game day to what the players actually did and
 /// keeps, per model version and stat, that day's MAE and interval coverage plus the rolling figures over the
-/// last days. Scoring a day again replaces its rows, so it is safe to repeat.
+/// last days. Rows predicted with an injury report are also scored apart, so the value of reports can be seen. Scoring
+/// a day again replaces its rows, so it is safe to repeat.
 /// </summary>
 public sealed class ModelScoringService(IDbContextFactory<NbaDbContext> contexts, TimeProvider time)
 {
@@ -35,7 +37,7 @@ public sealed class ModelScoringService(IDbContextFactory<NbaDbContext> contexts
             where p.GameDate == date
             join pg in db.PlayerGames on new { p.GameId, p.PlayerId } equals new { pg.GameId, pg.PlayerId }
             where pg.Minutes > 0
-            select new { p.ModelVersion, p.StatsJson, pg.Minutes, pg.Pts, pg.Reb, pg.Ast, pg.Fg3m, pg.Stl, pg.Blk, pg.Tov })
+            select new { p.ModelVersion, p.StatsJson, p.AbsencesNamed, pg.Minutes, pg.Pts, pg.Reb, pg.Ast, pg.Fg3m, pg.Stl, pg.Blk, pg.Tov })
             .ToListAsync(cancellationToken);
         if (joined.Count == 0)
         {
@@ -43,6 +45,7 @@ public sealed class ModelScoringService(IDbContextFactory<NbaDbContext> contexts
         }
 
         var daily = new Dictionary<(string Version, string Stat), Accumulator>();
+        var reported = new Dictionary<(string Version, string Stat), Accumulator>();
         foreach (var row in joined)
         {
             foreach (var stat in PredictionStats.Parse(row.StatsJson))
@@ -65,10 +68,13 @@ public sealed class ModelScoringService(IDbContextFactory<NbaDbContext> contexts
                 }
 
                 var key = (row.ModelVersion, stat.Stat);
-                daily[key] = daily.GetValueOrDefault(key).Add(
-                    Math.Abs(stat.Value - actual),
-                    actual >= stat.Lower80 && actual <= stat.Upper80,
-                    actual >= stat.Lower95 && actual <= stat.Upper95);
+                var in80 = actual >= stat.Lower80 && actual <= stat.Upper80;
+                var in95 = actual >= stat.Lower95 && actual <= stat.Upper95;
+                daily[key] = daily.GetValueOrDefault(key).Add(Math.Abs(stat.Value - actual), in80, in95);
+                if (row.AbsencesNamed)
+                {
+                    reported[key] = reported.GetValueOrDefault(key).Add(Math.Abs(stat.Value - actual), in80, in95);
+                }
             }
         }
 
@@ -98,6 +104,8 @@ public sealed class ModelScoringService(IDbContextFactory<NbaDbContext> contexts
                 RollingMae = Math.Round(rolling.Mae, 4),
                 RollingCoverage80 = Math.Round(rolling.Coverage80, 4),
                 RollingCoverage95 = Math.Round(rolling.Coverage95, 4),
+                ReportedRows = reported.GetValueOrDefault(d.Key).Rows,
+                ReportedMae = Math.Round(reported.GetValueOrDefault(d.Key).Mae, 4),
                 ScoredAt = now,
             };
         }).ToList();

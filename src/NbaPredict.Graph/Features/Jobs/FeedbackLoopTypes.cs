@@ -27,6 +27,9 @@ public sealed class ModelScoreType : ObjectGraphType<ModelScoreView>
         Field("rollingMae", s => s.RollingMae);
         Field("rollingCoverage80", s => s.RollingCoverage80);
         Field("rollingCoverage95", s => s.RollingCoverage95);
+        Field("reportedRows", s => s.ReportedRows).Description("Of rows, those predicted with their team's injury report (Prediction.absencesNamed).");
+        Field<FloatGraphType>("reportedMae").Description("The MAE of those rows that day; null when there were none.")
+            .Resolve(c => c.Source.ReportedRows == 0 ? null : c.Source.ReportedMae);
     }
 }
 

@@ -502,6 +502,14 @@ namespace NbaPredict.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("model_version");
 
+                    b.Property<double>("ReportedMae")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reported_mae");
+
+                    b.Property<int>("ReportedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("reported_rows");
+
                     b.Property<double>("RollingCoverage80")
                         .HasColumnType("double precision")
                         .HasColumnName("rolling_coverage80");

@@ -484,6 +484,14 @@ namespace NbaPredict.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("model_version");
 
+                    b.Property<double>("ReportedMae")
+                        .HasColumnType("REAL")
+                        .HasColumnName("reported_mae");
+
+                    b.Property<int>("ReportedRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reported_rows");
+
                     b.Property<double>("RollingCoverage80")
                         .HasColumnType("REAL")
                         .HasColumnName("rolling_coverage80");

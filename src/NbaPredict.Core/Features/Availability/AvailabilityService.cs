@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using NbaPredict.Core.Data;
 using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Predictions;
-using NbaPredict.Ml.Features;
 
 namespace NbaPredict.Core.Features.Availability;
 
@@ -79,10 +78,13 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
     public async Task<ILookup<string, AvailabilityView>> GetByGamesAsync(IReadOnlyList<string> gameIds, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
-        var rows = await db.AvailabilityReports.AsNoTracking().Where(r => gameIds.Contains(r.GameId)).ToListAsync(cancellationToken);
-        var homeTeams = await db.Games.AsNoTracking().Where(g => gameIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.HomeTeamId, cancellationToken);
-        return rows.OrderBy(r => r.GameId, StringComparer.Ordinal).ThenByDescending(r => homeTeams.GetValueOrDefault(r.GameId) == r.TeamId)
-            .Select(AvailabilityView.From).ToLookup(r => r.GameId, StringComparer.Ordinal);
+        var rows = await (
+            from r in db.AvailabilityReports.AsNoTracking()
+            join g in db.Games on r.GameId equals g.Id
+            where gameIds.Contains(r.GameId)
+            select new { Report = r, Home = g.HomeTeamId == r.TeamId }).ToListAsync(cancellationToken);
+        return rows.OrderBy(r => r.Report.GameId, StringComparer.Ordinal).ThenByDescending(r => r.Home)
+            .Select(r => AvailabilityView.From(r.Report)).ToLookup(r => r.GameId, StringComparer.Ordinal);
     }
 
     private AvailabilityReport NewReport(Game game, Team team, IEnumerable<int> unavailable, string? reportedBy) => new()
@@ -163,18 +165,8 @@ public sealed class AvailabilityService(IDbContextFactory<NbaDbContext> contexts
     private static async Task<(List<int> Accepted, List<DomainException> Refused)> CheckPlayersAsync(
         NbaDbContext db, Game game, Team team, IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
-        var distinct = ids.Distinct().Order().ToList();
-        if (distinct.Count > FeatureStore.MaxUnavailable)
-        {
-            throw new DomainException("TOO_MANY_UNAVAILABLE", $"at most {FeatureStore.MaxUnavailable} unavailable players can be reported; got {distinct.Count}");
-        }
-
-        var refused = new Dictionary<int, DomainException>();
-        var known = await db.Players.AsNoTracking().Where(p => distinct.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
-        foreach (var id in distinct.Where(id => !known.Contains(id)))
-        {
-            refused[id] = new DomainException("UNKNOWN_PLAYER", $"unavailable player {id} is not a known NBA player id");
-        }
+        var distinct = UnavailablePlayers.Distinct(ids, "reported").Order().ToList();
+        var refused = (await UnavailablePlayers.UnknownAsync(db, distinct, cancellationToken)).ToDictionary(id => id, UnavailablePlayers.Unknown);
 
         // Each player's team in his last game of the past year: a player traded since belongs to another team's report.
         var since = game.Date.AddDays(-365);

@@ -179,25 +179,15 @@ public sealed class PredictionService(
             return null;
         }
 
-        var distinct = ids.Distinct().ToArray();
-        if (distinct.Length > FeatureStore.MaxUnavailable)
-        {
-            throw new DomainException("TOO_MANY_UNAVAILABLE", $"at most {FeatureStore.MaxUnavailable} unavailable players can be given; got {distinct.Length}");
-        }
-
+        var distinct = Availability.UnavailablePlayers.Distinct(ids, "given");
         if (distinct.Contains(playerId))
         {
             throw new DomainException("INVALID_UNAVAILABLE", $"player {playerId} is the player being predicted, so he cannot also be unavailable");
         }
 
-        var known = await db.Players.AsNoTracking().Where(p => distinct.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
-        var unknown = distinct.Where(id => !known.Contains(id)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new DomainException("UNKNOWN_PLAYER", $"unavailable player {unknown[0]} is not a known NBA player id");
-        }
-
-        return distinct;
+        return await Availability.UnavailablePlayers.UnknownAsync(db, distinct, cancellationToken) is [var unknown, ..]
+            ? throw Availability.UnavailablePlayers.Unknown(unknown)
+            : distinct;
     }
 
     public Task<IReadOnlyList<PredictionView>> ListAsync(DateOnly? date, string? gameId, int? playerId, CancellationToken cancellationToken = default) =>

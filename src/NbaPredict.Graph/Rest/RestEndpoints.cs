@@ -106,7 +106,7 @@ public static class RestEndpoints
         games.MapPut("/{nbaGameId}/availability/{team}", async (AvailabilityService service, HttpContext http, string nbaGameId, string team, ReportAvailabilityRequest body, CancellationToken ct) =>
                 TypedResults.Ok(AvailabilityReportedDto.From(await service.ReportAsync(
                     nbaGameId, team, body.UnavailablePlayerNbaIds ?? throw new DomainException("INVALID_ARGUMENT", "the body needs \"unavailablePlayerNbaIds\": a list of NBA player ids ([] when nobody is out)"),
-                    http.User.FindFirst("client_id")?.Value, ct))))
+                    Features.Predictions.PredictionQueries.ClientIdOf(http.User), ct))))
             .WithName("ReportAvailability")
             .WithSummary("Records a team's injury report for a game not yet played (replacing its earlier one) and remakes that day's predictions with it.")
             .WithMetadata(new RequiredScope(Scopes.PredictionsWrite));

@@ -64,6 +64,7 @@ public sealed class InsightService(
 
             // A prediction made with its team's injury report is rebuilt with the report, as it was made.
             var unavailable = list.Select(p => p.AbsencesNamed ? reports.GetValueOrDefault((p.GameId, p.TeamId)) ?? [] : null).ToList();
+            var names = await PlayerNamesAsync([.. unavailable.SelectMany(ids => ids ?? []).Distinct()], cancellationToken);
             var features = await inputs.FeaturizeAsync(
                 day.Key,
                 [.. list.Select(p => new PlayerGameQuery(p.PlayerId, NbaTeams.CodeOf(p.TeamId), NbaTeams.CodeOf(p.OpponentTeamId), p.Home, p.GameDate))],
@@ -71,7 +72,7 @@ public sealed class InsightService(
                 cancellationToken);
             for (var i = 0; i < list.Count; i++)
             {
-                var reportedOut = unavailable[i] is { Length: > 0 } ids ? await PlayerNamesAsync(ids, cancellationToken) : [];
+                IReadOnlyList<string> reportedOut = unavailable[i] is { } ids ? [.. ids.Where(names.ContainsKey).Select(id => names[id])] : [];
                 result[list[i].Id] = await GenerateAsync(list[i], features[i], reportedOut, prompt, clientId, cancellationToken);
             }
         }
@@ -254,12 +255,16 @@ public sealed class InsightService(
         }
     }
 
-    /// <summary>The names of players, in the order of their ids (unknown ids are left out).</summary>
-    private async Task<List<string>> PlayerNamesAsync(int[] playerIds, CancellationToken cancellationToken)
+    /// <summary>The names of players by id (unknown ids are left out), in one query.</summary>
+    private async Task<Dictionary<int, string>> PlayerNamesAsync(int[] playerIds, CancellationToken cancellationToken)
     {
+        if (playerIds.Length == 0)
+        {
+            return [];
+        }
+
         await using var db = contexts.CreateDbContext();
-        var names = await db.Players.AsNoTracking().Where(p => playerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
-        return [.. playerIds.Where(names.ContainsKey).Select(id => names[id])];
+        return await db.Players.AsNoTracking().Where(p => playerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
     }
 
     private async Task<string> PlayerNameAsync(int playerId, CancellationToken cancellationToken)

@@ -243,7 +243,10 @@ public static class PredictionQueries
     /// The experiment unit key of a partner: the authenticated <c>client_id</c> claim; anonymous callers share one
     /// key (the prediction service maps null to it).
     /// </summary>
-    public static string? ClientId(IResolveFieldContext context) => context.User?.FindFirst("client_id")?.Value;
+    public static string? ClientId(IResolveFieldContext context) => ClientIdOf(context.User);
+
+    /// <summary>The same rule for REST, so a partner is the same unit whichever API it calls.</summary>
+    public static string? ClientIdOf(System.Security.Claims.ClaimsPrincipal? user) => user?.FindFirst(Insights.InsightQueries.ClientIdClaim)?.Value;
 
     /// <summary>Accepts the plain NBA game id or a Game global id.</summary>
     internal static string? GameIdArgument(string? value) =>

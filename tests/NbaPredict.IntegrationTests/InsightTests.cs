@@ -238,7 +238,7 @@ public abstract class InsightTests(Provider provider) : IAsyncLifetime
     private static int Sentences(string text) => text.Split(". ", StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static string FirstNumber(string text) =>
-        System.Text.RegularExpressions.Regex.Match(text, @"\d+\.\d").Value;
+        System.Text.RegularExpressions.Regex.Match(text, @"(?<![\w.])\d+(?:\.\d)?(?!\w)").Value;
 }
 
 public sealed class SqliteInsightTests() : InsightTests(Provider.Sqlite);

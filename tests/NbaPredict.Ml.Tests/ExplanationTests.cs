@@ -72,6 +72,24 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void A_rounding_model_serves_the_whole_number_and_explains_the_score_it_rounds()
+    {
+        var bundle = Bundle(wholeNumber: true);
+        var x = Baseline();
+        x[Recent] = 20.6f;
+        x[Home] = 1;
+
+        var explanation = bundle.Explain(x, StatKind.Pts)!;
+        var predicted = new StatPrediction[1];
+        bundle.Predict(x, predicted);
+
+        // Score: 3 + 0.5·20.6 + 2·1 − 10 + 10 (tree, opponent at the mean) = 15.3, served as 15.
+        Assert.Equal(15.3, explanation.Prediction, 3);
+        Assert.Equal(15f, predicted[0].Value);
+        Assert.Equal(explanation.Prediction, explanation.BaselinePrediction + explanation.Drivers.Sum(d => d.Contribution), 3);
+    }
+
+    [Fact]
     public void A_bundle_without_baseline_or_stat_explains_nothing()
     {
         var bundle = Bundle(withBaseline: false);
@@ -89,7 +107,7 @@ public class ExplanationTests
         return mean;
     }
 
-    private static ModelBundle Bundle(bool withBaseline = true)
+    private static ModelBundle Bundle(bool withBaseline = true, bool wholeNumber = false)
     {
         var weights = new double[FeatureSchema.Count];
         weights[Recent] = 0.5;
@@ -102,6 +120,7 @@ public class ExplanationTests
             Members = [linear, new MemberModel { Kind = MemberKind.LightGbmL1, Transform = TargetTransform.Identity, Forest = tree }],
             Weights = [1, 1],
             Intercept = -10,
+            WholeNumber = wholeNumber,
         };
         return new ModelBundle(new BundleManifest { TrainingFeatureMean = withBaseline ? Baseline() : [] }, [model]);
     }

@@ -26,6 +26,60 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
     }
 
     [Fact]
+    public void Counted_stats_are_predicted_as_whole_numbers_inside_their_intervals_and_minutes_are_not()
+    {
+        var rows = fx.TestRows().Take(300).ToArray();
+        var predicted = new StatPrediction[fx.Bundle.Stats.Count];
+        var fractionalMinutes = 0;
+        foreach (var row in rows)
+        {
+            fx.Bundle.Predict(fx.Matrix.Row(row), predicted);
+            foreach (var p in predicted)
+            {
+                Assert.InRange(p.Value, p.Lo80, p.Hi80);
+                Assert.InRange(p.Value, p.Lo95, p.Hi95);
+                if (p.Stat == StatKind.Min)
+                {
+                    fractionalMinutes += p.Value != MathF.Round(p.Value) ? 1 : 0;
+                }
+                else
+                {
+                    Assert.Equal(MathF.Round(p.Value), p.Value);
+                }
+            }
+        }
+
+        Assert.True(fractionalMinutes > rows.Length / 2, $"only {fractionalMinutes} of {rows.Length} minute predictions are fractional");
+        Assert.All(fx.Bundle.Models, m => Assert.Equal(m.Stat != StatKind.Min, m.WholeNumber));
+
+        // The batch path (slates, evaluate) rounds exactly as the single-row path does.
+        var batch = fx.Bundle.PredictBatch(new FeatureMatrix([.. rows.SelectMany(r => fx.Matrix.Row(r).ToArray())], rows.Length, FeatureSchema.Count));
+        fx.Bundle.Predict(fx.Matrix.Row(rows[^1]), predicted);
+        Assert.Equal(predicted, batch.AsSpan((rows.Length - 1) * predicted.Length, predicted.Length).ToArray());
+    }
+
+    [Fact]
+    public void Rounding_counted_stats_lowers_their_held_out_error()
+    {
+        // The same ensemble unrounded, to show that rounding is what absolute error rewards on whole-number outcomes.
+        var rows = fx.TestRows().Where(i => fx.Matrix.Values[(i * FeatureSchema.Count) + FeatureSchema.IndexOf("c_has_history")] > 0).ToArray();
+        foreach (var model in fx.Bundle.Models.Where(m => m.WholeNumber && m.Stat is StatKind.Reb or StatKind.Ast or StatKind.Stl or StatKind.Tov))
+        {
+            var rounded = Evaluator.EvaluateRows(fx.Matrix, rows, model).Mae;
+            model.WholeNumber = false;
+            try
+            {
+                var unrounded = Evaluator.EvaluateRows(fx.Matrix, rows, model).Mae;
+                Assert.True(rounded < unrounded, $"{model.Stat}: rounded MAE {rounded:F4}, unrounded {unrounded:F4}");
+            }
+            finally
+            {
+                model.WholeNumber = true;
+            }
+        }
+    }
+
+    [Fact]
     public void Intervals_cover_near_nominal_on_held_out_slice()
     {
         var metrics = Evaluator.Evaluate(fx.Bundle, fx.Matrix, TrainedSliceFixture.TestFrom, TrainedSliceFixture.TestTo);
@@ -57,7 +111,8 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
         var explanation = fx.Bundle.Explain(x, StatKind.Pts)!;
         var predicted = new StatPrediction[fx.Bundle.Stats.Count];
         fx.Bundle.Predict(x, predicted);
-        Assert.Equal(predicted[0].Value, explanation.Prediction, 2);
+        // The drivers decompose the continuous score; points are served as that score rounded (ADR 0023).
+        Assert.Equal(predicted[0].Value, Math.Round(explanation.Prediction, MidpointRounding.AwayFromZero), 3);
         Assert.Equal(explanation.Prediction, explanation.BaselinePrediction + explanation.Drivers.Sum(d => d.Contribution), 2);
 
         // A much hotter last few weeks (every recent points feature up by 8) must raise the recent-form share.

@@ -180,4 +180,21 @@ public class UnitTests
         Assert.Equal(1.0, m.Within10, 6);
         Assert.Equal(1 - (40 / 50.0), m.R2, 6);
     }
+
+    [Fact]
+    public void The_rounded_last10_baseline_rounds_counted_stats_only()
+    {
+        var assists = new MetricsAccumulator(StatKind.Ast);
+        assists.Add(2, 2, 0, 4, 0, 6, 2, 2.4, 2);   // last-10 2.4 → 2: error 0 instead of 0.4
+        assists.Add(4, 3, 1, 5, 0, 7, 3, 3.5, 3);   // 3.5 → 4: error 0 instead of 0.5
+        assists.Add(1, 1, 0, 3, 0, 5, 1, 1.6, 1);   // 1.6 → 2: error 1 instead of 0.6
+        var a = assists.Build();
+        Assert.Equal((0.4 + 0.5 + 0.6) / 3, a.BaselineLast10Mae, 6);
+        Assert.Equal(1 / 3.0, a.BaselineLast10RoundedMae, 6);
+        Assert.Equal(100 * (1 - (a.Mae / a.BaselineLast10RoundedMae)), a.ImprovementVsLast10RoundedPct, 6);
+
+        var minutes = new MetricsAccumulator(StatKind.Min);
+        minutes.Add(30, 29, 20, 35, 15, 40, 28, 30.4, 29);
+        Assert.Equal(0.4, minutes.Build().BaselineLast10RoundedMae, 5);
+    }
 }

@@ -115,12 +115,20 @@ public sealed class TrainEvaluateTests : IDisposable
         {
             var v = row.Split(',').Skip(3).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
             Assert.True(v[3] <= v[1] && v[1] <= v[2] && v[2] <= v[4], $"intervals must nest around the prediction: {row}");
+            if (row.Split(',')[2] != "min")
+            {
+                Assert.True(v[0] == Math.Round(v[0]), $"counted stats are predicted as whole numbers: {row}");
+            }
         }
+
+        Assert.Contains(rows.Skip(1), r => r.Split(',')[2] == "min" && double.Parse(r.Split(',')[3], CultureInfo.InvariantCulture) % 1 != 0);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics));
         var pts = json.RootElement.GetProperty("stats").GetProperty("pts");
         Assert.True(pts.GetProperty("mae").GetDouble() > 0);
         Assert.True(pts.GetProperty("baselineMae").GetProperty("last10").GetDouble() > 0);
+        var rounded = pts.GetProperty("baselineMae").GetProperty("last10Rounded").GetDouble();
+        Assert.Equal(100 * (1 - (pts.GetProperty("mae").GetDouble() / rounded)), pts.GetProperty("improvementVsLast10RoundedPct").GetDouble(), 6);
         Assert.InRange(pts.GetProperty("coverage80").GetDouble(), 0.5, 1.0);
         Assert.Equal(played.Count, json.RootElement.GetProperty("rows").GetInt32());
     }

@@ -29,6 +29,9 @@ public static class StatKinds
     /// </summary>
     public static bool IsLowCount(StatKind kind) => kind is StatKind.Fg3m or StatKind.Stl or StatKind.Blk or StatKind.Tov;
 
+    /// <summary>Stats a box score counts in whole numbers (every stat but minutes, which live feeds report to the second).</summary>
+    public static bool IsCount(StatKind kind) => kind is not StatKind.Min;
+
     /// <summary>The actual value of <paramref name="kind"/> in a box score.</summary>
     public static int Get(in PlayerGameRecord r, StatKind kind) => kind switch
     {

@@ -32,6 +32,15 @@ public sealed record StatMetrics
     /// <summary>MAE of the player's EWMA.</summary>
     public double BaselineEwmaMae { get; init; }
 
+    /// <summary>
+    /// MAE of the last-10 mean rounded to a whole number, for counted stats (minutes unrounded). Shows how much of the
+    /// model's edge comes from predicting whole numbers, which absolute error rewards for any predictor (ADR 0023).
+    /// </summary>
+    public double BaselineLast10RoundedMae { get; init; }
+
+    /// <summary>100·(1 − MAE / rounded last-10 MAE).</summary>
+    public double ImprovementVsLast10RoundedPct => BaselineLast10RoundedMae > 0 ? 100 * (1 - (Mae / BaselineLast10RoundedMae)) : 0;
+
     /// <summary>100·(1 − MAE / last-10 MAE).</summary>
     public double ImprovementVsLast10Pct => BaselineLast10Mae > 0 ? 100 * (1 - (Mae / BaselineLast10Mae)) : 0;
 
@@ -61,7 +70,7 @@ public sealed record StatMetrics
 public sealed class MetricsAccumulator(StatKind stat)
 {
     private long _n;
-    private double _ae, _se, _bias, _sy, _syy, _aeSeason, _aeLast10, _aeEwma, _cov80, _cov95, _w80, _w95, _in2, _in5, _in10;
+    private double _ae, _se, _bias, _sy, _syy, _aeSeason, _aeLast10, _aeLast10Rounded, _aeEwma, _cov80, _cov95, _w80, _w95, _in2, _in5, _in10;
 
     /// <summary>Adds one row. Interval bounds may be NaN when the model has no intervals.</summary>
     public void Add(double actual, double predicted, double lo80, double hi80, double lo95, double hi95, double baseSeason, double baseLast10, double baseEwma)
@@ -75,6 +84,7 @@ public sealed class MetricsAccumulator(StatKind stat)
         _syy += actual * actual;
         _aeSeason += Math.Abs(baseSeason - actual);
         _aeLast10 += Math.Abs(baseLast10 - actual);
+        _aeLast10Rounded += Math.Abs((StatKinds.IsCount(stat) ? Math.Round(baseLast10, MidpointRounding.AwayFromZero) : baseLast10) - actual);
         _aeEwma += Math.Abs(baseEwma - actual);
         if (actual >= lo80 && actual <= hi80)
         {
@@ -110,6 +120,7 @@ public sealed class MetricsAccumulator(StatKind stat)
             Bias = _bias / n,
             BaselineSeasonMae = _aeSeason / n,
             BaselineLast10Mae = _aeLast10 / n,
+            BaselineLast10RoundedMae = _aeLast10Rounded / n,
             BaselineEwmaMae = _aeEwma / n,
             Coverage80 = _cov80 / n,
             Coverage95 = _cov95 / n,

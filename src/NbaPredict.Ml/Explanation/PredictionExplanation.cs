@@ -13,7 +13,9 @@ public sealed record DriverContribution(DriverGroup Group, string Label, double 
 
 /// <summary>
 /// Why one stat's prediction is what it is: <see cref="BaselinePrediction"/> (an average training row) plus the
-/// driver contributions equals <see cref="Prediction"/> exactly (up to float rounding).
+/// driver contributions equals <see cref="Prediction"/> exactly (up to float rounding). <see cref="Prediction"/> is the
+/// model's continuous score: a stat the model rounds to a whole number is served as that score rounded (ADR 0023),
+/// since a step function would give every driver a contribution of zero or one.
 /// </summary>
 public sealed record PredictionExplanation(StatKind Stat, double Prediction, double BaselinePrediction, IReadOnlyList<DriverContribution> Drivers);
 
@@ -60,7 +62,7 @@ internal static class PredictionExplainer
         }
 
         var predictions = new StatPrediction[rows];
-        model.PredictBatch(matrix, rows, f, predictions, 1, 0, new double[rows], new double[rows]);
+        model.PredictBatch(matrix, rows, f, predictions, 1, 0, new double[rows], new double[rows], unrounded: true);
         var full = predictions[coalitions - 1].Value;
 
         var effects = new List<FeatureEffect>[groups];

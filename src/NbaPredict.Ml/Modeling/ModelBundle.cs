@@ -111,7 +111,8 @@ public sealed record BundleManifest
     public float[] LinearFeatureStd { get; init; } = [];
 
     /// <summary>Per-stat layout.</summary>
-    public sealed record StatEntry(StatKind Stat, double Intercept, IReadOnlyList<MemberEntry> Members, IntervalEntry? Intervals);
+    /// <remarks><c>WholeNumber</c>: the point prediction is rounded to a whole number (false in bundles made before ADR 0023).</remarks>
+    public sealed record StatEntry(StatKind Stat, double Intercept, IReadOnlyList<MemberEntry> Members, IntervalEntry? Intervals, bool WholeNumber = false);
 
     /// <summary>One member.</summary>
     public sealed record MemberEntry(MemberKind Kind, TargetTransform Transform, string File, double Weight, double Scale, string? OnnxFile = null);
@@ -427,7 +428,8 @@ public sealed class ModelBundle
             m.Stat,
             m.Intercept,
             members,
-            iv is null ? null : new BundleManifest.IntervalEntry(FeatureSchema.Names[iv.ScaleFeatureIndex], iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows));
+            iv is null ? null : new BundleManifest.IntervalEntry(FeatureSchema.Names[iv.ScaleFeatureIndex], iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows),
+            m.WholeNumber);
     }
 
     /// <summary>
@@ -530,6 +532,7 @@ public sealed class ModelBundle
             Weights = [.. entry.Members.Select(e => e.Weight)],
             Intercept = entry.Intercept,
             Intervals = iv is null ? null : new IntervalCalibration(FeatureSchema.IndexOf(iv.ScaleFeature), iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95, iv.CalibrationRows),
+            WholeNumber = entry.WholeNumber,
         };
     }
 

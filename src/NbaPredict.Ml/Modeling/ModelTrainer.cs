@@ -116,6 +116,13 @@ public static class ModelTrainer
 
             // Validation on the stacking half (out-of-sample for the conformal fit, so coverage is a real check).
             var validationRows = stackRows.Where(i => matrix.Values[(i * f) + histIdx] > 0).ToArray();
+            var wholeNumber = o.WholeNumberPoints && StatKinds.IsCount(stat);
+            if (wholeNumber)
+            {
+                log($"{stat}: validation MAE {Evaluator.EvaluateRows(matrix, validationRows, model).Mae:F4} unrounded; served rounded to whole numbers");
+            }
+
+            model.WholeNumber = wholeNumber;
             var m = Evaluator.EvaluateRows(matrix, validationRows, model);
             metricsArr[si] = m;
 
@@ -127,6 +134,7 @@ public static class ModelTrainer
                 aware = new StatModel { Stat = stat, Members = [.. model.Members, FitL1Member(knownSet!, stat, o)] };
                 FitStacking(aware, knownMatrix, stackRows, log);
                 aware.Intervals = FitIntervals(aware, knownMatrix, confRows, IntervalTargets(stat, o));
+                aware.WholeNumber = wholeNumber;
                 knownMetricsArr[si] = Evaluator.EvaluateRows(knownMatrix, validationRows, aware);
                 log($"{stat} (known absences): weights [{string.Join(", ", aware.Weights.Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}] " +
                     $"calib MAE {knownMetricsArr[si]!.Mae:F3} ({knownMetricsArr[si]!.ImprovementVsLast10Pct:F1}% vs last10), cov80 {knownMetricsArr[si]!.Coverage80:P1} cov95 {knownMetricsArr[si]!.Coverage95:P1}");
@@ -136,10 +144,10 @@ public static class ModelTrainer
             {
                 // Members the stacker ignores are not refitted: they do not change a prediction.
                 var refitted = FitMembers(ml, stat, refitSet, o, schemaDef, log, [.. model.Weights.Select(w => w != 0)]);
-                model = new StatModel { Stat = stat, Members = [.. refitted.Select((x, j) => x ?? model.Members[j])], Weights = model.Weights, Intercept = model.Intercept, Intervals = model.Intervals };
+                model = new StatModel { Stat = stat, Members = [.. refitted.Select((x, j) => x ?? model.Members[j])], Weights = model.Weights, Intercept = model.Intercept, Intervals = model.Intervals, WholeNumber = model.WholeNumber };
                 aware = aware is null ? null : new StatModel
                 {
-                    Stat = stat, Members = [.. model.Members, FitL1Member(knownRefitSet!, stat, o)], Weights = aware.Weights, Intercept = aware.Intercept, Intervals = aware.Intervals,
+                    Stat = stat, Members = [.. model.Members, FitL1Member(knownRefitSet!, stat, o)], Weights = aware.Weights, Intercept = aware.Intercept, Intervals = aware.Intervals, WholeNumber = aware.WholeNumber,
                 };
             }
 

@@ -22,7 +22,10 @@ public enum MemberKind
     LightGbmL1,
 }
 
-/// <summary>One prediction of one stat: point value (fit to absolute error) and 80%/95% intervals.</summary>
+/// <summary>
+/// One prediction of one stat: point value (fit to absolute error: the predicted median, a whole number for counted
+/// stats when the model rounds them) and 80%/95% intervals.
+/// </summary>
 public readonly record struct StatPrediction(StatKind Stat, float Value, float Lo80, float Hi80, float Lo95, float Hi95);
 
 /// <summary>A trained ensemble member with a fast evaluation path.</summary>
@@ -126,6 +129,13 @@ internal sealed class StatModel
 
     public IntervalCalibration? Intervals { get; set; }
 
+    /// <summary>
+    /// Whether the point prediction is rounded to the nearest whole number. For a stat counted in whole numbers the
+    /// median, which absolute error rewards, is itself a whole number (ADR 0023). Intervals stay computed from the
+    /// unrounded score and are widened, if need be, to contain the point.
+    /// </summary>
+    public bool WholeNumber { get; set; }
+
     public double PredictPoint(ReadOnlySpan<float> x)
     {
         var s = Intercept;
@@ -141,10 +151,13 @@ internal sealed class StatModel
         return Math.Max(0, s);
     }
 
-    public StatPrediction Predict(ReadOnlySpan<float> x) => WithInterval(x, PredictPoint(x));
+    public StatPrediction Predict(ReadOnlySpan<float> x) => WithInterval(x, PredictPoint(x), WholeNumber);
 
-    /// <summary>Batch prediction; writes row r's prediction to destination[r * stride + offset].</summary>
-    public void PredictBatch(ReadOnlySpan<float> x, int rows, int cols, Span<StatPrediction> destination, int stride, int offset, double[] acc, double[] tmp)
+    /// <summary>
+    /// Batch prediction; writes row r's prediction to destination[r * stride + offset]. With <paramref name="unrounded"/>
+    /// the values are the continuous scores even when the model rounds (explanations decompose those).
+    /// </summary>
+    public void PredictBatch(ReadOnlySpan<float> x, int rows, int cols, Span<StatPrediction> destination, int stride, int offset, double[] acc, double[] tmp, bool unrounded = false)
     {
         acc.AsSpan(0, rows).Fill(Intercept);
         for (var i = 0; i < Members.Length; i++)
@@ -164,25 +177,26 @@ internal sealed class StatModel
 
         for (var r = 0; r < rows; r++)
         {
-            destination[(r * stride) + offset] = WithInterval(x.Slice(r * cols, cols), Math.Max(0, acc[r]));
+            destination[(r * stride) + offset] = WithInterval(x.Slice(r * cols, cols), Math.Max(0, acc[r]), WholeNumber && !unrounded);
         }
     }
 
-    private StatPrediction WithInterval(ReadOnlySpan<float> x, double p)
+    private StatPrediction WithInterval(ReadOnlySpan<float> x, double p, bool round)
     {
+        var point = round ? Math.Round(p, MidpointRounding.AwayFromZero) : p;
         var iv = Intervals;
         if (iv is null)
         {
-            return new StatPrediction(Stat, (float)p, float.NaN, float.NaN, float.NaN, float.NaN);
+            return new StatPrediction(Stat, (float)point, float.NaN, float.NaN, float.NaN, float.NaN);
         }
 
         var s = iv.Scale(x, p);
         return new StatPrediction(
             Stat,
-            (float)p,
-            (float)Math.Max(0, p + (iv.Lo80 * s)),
-            (float)Math.Max(0, p + (iv.Hi80 * s)),
-            (float)Math.Max(0, p + (iv.Lo95 * s)),
-            (float)Math.Max(0, p + (iv.Hi95 * s)));
+            (float)point,
+            (float)Math.Min(point, Math.Max(0, p + (iv.Lo80 * s))),
+            (float)Math.Max(point, p + (iv.Hi80 * s)),
+            (float)Math.Min(point, Math.Max(0, p + (iv.Lo95 * s))),
+            (float)Math.Max(point, p + (iv.Hi95 * s)));
     }
 }

@@ -93,6 +93,13 @@ public sealed record TrainingOptions
     public bool KnownAbsenceModel { get; init; } = true;
 
     /// <summary>
+    /// Round the point prediction of every counted stat (all but minutes) to the nearest whole number. Absolute error
+    /// rewards the median, and the median of a whole-number outcome is a whole number; the continuous score of a
+    /// boosted ensemble sits between two (ADR 0023). Intervals are unaffected.
+    /// </summary>
+    public bool WholeNumberPoints { get; init; } = true;
+
+    /// <summary>
     /// Extra coverage the low-count intervals are calibrated for, on top of the nominal 80 % (as a fraction).
     /// Whole-number outcomes make coverage jump in steps, and a calibration season lands up to about two points
     /// either side of its target on the next one; the product promises at least nominal on those stats.

@@ -196,6 +196,18 @@ public sealed class EvaluationReport
         }
 
         md.AppendLine();
+        md.AppendLine("### Whole-number predictions and the baseline");
+        md.AppendLine();
+        md.AppendLine("Counted stats are predicted as whole numbers: absolute error rewards the median, and the median of a whole-number outcome is a whole number (ADR 0023). Rounding helps any predictor, the last-10 mean too, so here is the model against the last-10 mean rounded the same way. The goals above are stated against the plain last-10 mean.");
+        md.AppendLine();
+        md.AppendLine("| stat | model | last-10 mean | vs last-10 | last-10 mean, rounded | vs rounded last-10 |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var m in result.WithHistory.Values.OrderBy(m => m.Stat).Where(m => StatKinds.IsCount(m.Stat)))
+        {
+            md.AppendLine(c, $"| {m.Stat.ToString().ToUpperInvariant()} | {m.Mae:F3} | {m.BaselineLast10Mae:F3} | {m.ImprovementVsLast10Pct:F2}% better | {m.BaselineLast10RoundedMae:F3} | {m.ImprovementVsLast10RoundedPct:F2}% better |");
+        }
+
+        md.AppendLine();
         md.AppendLine("## Intervals");
         md.AppendLine();
         md.AppendLine("| stat | 80% coverage | 95% coverage | mean width 80% | mean width 95% |");

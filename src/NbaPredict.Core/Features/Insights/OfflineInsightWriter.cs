@@ -96,5 +96,6 @@ public static class OfflineInsightWriter
 
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
-    private static string N(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    // Whole numbers read as whole numbers: counted stats are predicted as whole numbers (ADR 0023).
+    private static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -64,7 +64,8 @@ public sealed class InsightService(
 
             // A prediction made with its team's injury report is rebuilt with the report, as it was made.
             var unavailable = list.Select(p => p.AbsencesNamed ? reports.GetValueOrDefault((p.GameId, p.TeamId)) ?? [] : null).ToList();
-            var names = await PlayerNamesAsync([.. unavailable.SelectMany(ids => ids ?? []).Distinct()], cancellationToken);
+            // One query per day for every name the texts need: the predicted players and the players reported out.
+            var names = await PlayerNamesAsync([.. unavailable.SelectMany(ids => ids ?? []).Concat(list.Select(p => p.PlayerId)).Distinct()], cancellationToken);
             var features = await inputs.FeaturizeAsync(
                 day.Key,
                 [.. list.Select(p => new PlayerGameQuery(p.PlayerId, NbaTeams.CodeOf(p.TeamId), NbaTeams.CodeOf(p.OpponentTeamId), p.Home, p.GameDate))],
@@ -73,7 +74,8 @@ public sealed class InsightService(
             for (var i = 0; i < list.Count; i++)
             {
                 IReadOnlyList<string> reportedOut = unavailable[i] is { } ids ? [.. ids.Where(names.ContainsKey).Select(id => names[id])] : [];
-                result[list[i].Id] = await GenerateAsync(list[i], features[i], reportedOut, prompt, clientId, cancellationToken);
+                var player = names.GetValueOrDefault(list[i].PlayerId) ?? $"Player {list[i].PlayerId}";
+                result[list[i].Id] = await GenerateAsync(list[i], player, features[i], reportedOut, prompt, clientId, cancellationToken);
             }
         }
 
@@ -150,7 +152,7 @@ public sealed class InsightService(
     }
 
     private async Task<InsightView> GenerateAsync(
-        PredictionView prediction, float[] features, IReadOnlyList<string> reportedOut, PromptFile prompt, string clientId, CancellationToken cancellationToken)
+        PredictionView prediction, string player, float[] features, IReadOnlyList<string> reportedOut, PromptFile prompt, string clientId, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         if (Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(features.AsSpan()))) != prediction.InputsHash)
@@ -161,7 +163,6 @@ public sealed class InsightService(
         }
 
         var bundle = await inputs.BundleAsync(prediction.ModelVersion, cancellationToken);
-        var player = await PlayerNameAsync(prediction.PlayerId, cancellationToken);
         var facts = InsightFacts.Build(prediction, player, features, bundle, reportedOut);
         var o = options.Value;
         var draft = new Insight
@@ -265,13 +266,6 @@ public sealed class InsightService(
 
         await using var db = contexts.CreateDbContext();
         return await db.Players.AsNoTracking().Where(p => playerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
-    }
-
-    private async Task<string> PlayerNameAsync(int playerId, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        return await db.Players.AsNoTracking().Where(p => p.Id == playerId).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken)
-            ?? $"Player {playerId}";
     }
 
     private async Task<long> TokensUsedTodayAsync(string clientId, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public sealed class RestParityTests(RestFixture fixture)
     private const string Experiment = "experimentId name unit status createdAt startedAt stoppedAt variants { modelVersion weight }";
     private const string Insight = "id prediction { id } depth text drivers { stat group label contribution features { feature value average contribution } } facts promptId promptVersion provider model tokensIn tokensOut cost latencyMs attempts outcome groundingIssues evaluation { name value } cached createdAt";
     private const string InsightStats = "promptId promptVersion provider insights tokensIn tokensOut cost averageLatencyMs regenerated replacedByOffline budgetFallbacks providerErrors ratings helpful notHelpful helpfulShare";
-    private const string Model = "version stage createdAt promotedAt featureSchemaVersion trainFrom trainTo validationFrom validationTo trainingRows trainingSeconds dataHash metrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 } knownAbsenceMetrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 }";
+    private const string Model = "version stage createdAt promotedAt featureSchemaVersion trainFrom trainTo validationFrom validationTo trainingRows trainingSeconds dataHash metrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 baselineLast10RoundedMae improvementVsLast10RoundedPct } knownAbsenceMetrics { stat rows mae rmse baselineLast10Mae improvementVsLast10Pct coverage80 coverage95 baselineLast10RoundedMae improvementVsLast10RoundedPct }";
 
     private static readonly string[] PageOnlyFields = ["offset", "hasNextPage"];
 
@@ -161,6 +161,14 @@ public sealed class RestParityTests(RestFixture fixture)
             Assert.NotEmpty(stats);
             Assert.Equal(stats, m["knownAbsenceMetrics"]!.AsArray().Select(x => (string)x!["stat"]!));
             Assert.Equal(m["metrics"]![0]!["rows"]!.GetValue<int>(), m["knownAbsenceMetrics"]![0]!["rows"]!.GetValue<int>());
+
+            // the rounded last-10 baseline (ADR 0023) is measured for every model trained since
+            Assert.All(m["metrics"]!.AsArray(), x =>
+            {
+                var rounded = x!["baselineLast10RoundedMae"]!.GetValue<double>();
+                Assert.True(rounded > 0);
+                Assert.Equal(100 * (1 - (x["mae"]!.GetValue<double>() / rounded)), x["improvementVsLast10RoundedPct"]!.GetValue<double>(), 6);
+            });
         });
         using var client = App.CreateClient();
         var production = JsonNode.Parse(await client.GetStringAsync("/api/v1/models/production"))!;

@@ -19,7 +19,9 @@ public sealed class ModelStageType : EnumerationGraphType<ModelStage>
 }
 
 /// <summary>Validation metrics of one stat, read from the model's registry entry.</summary>
-public sealed record ModelStatMetrics(string Stat, int Rows, double Mae, double Rmse, double BaselineLast10Mae, double ImprovementVsLast10Pct, double Coverage80, double Coverage95);
+public sealed record ModelStatMetrics(
+    string Stat, int Rows, double Mae, double Rmse, double BaselineLast10Mae, double ImprovementVsLast10Pct, double Coverage80, double Coverage95,
+    double? BaselineLast10RoundedMae, double? ImprovementVsLast10RoundedPct);
 
 public sealed class ModelStatMetricsType : ObjectGraphType<ModelStatMetrics>
 {
@@ -32,6 +34,9 @@ public sealed class ModelStatMetricsType : ObjectGraphType<ModelStatMetrics>
         Field("rmse", m => m.Rmse);
         Field("baselineLast10Mae", m => m.BaselineLast10Mae).Description("MAE of the player's last-10-game mean on the same rows.");
         Field("improvementVsLast10Pct", m => m.ImprovementVsLast10Pct);
+        Field("baselineLast10RoundedMae", m => m.BaselineLast10RoundedMae, nullable: true)
+            .Description("MAE of the last-10-game mean rounded to a whole number (counted stats; minutes unrounded), the way the model rounds its own predictions (ADR 0023); null for models trained before it was measured.");
+        Field("improvementVsLast10RoundedPct", m => m.ImprovementVsLast10RoundedPct, nullable: true);
         Field("coverage80", m => m.Coverage80).Description("Share of actual values inside the 80% interval.");
         Field("coverage95", m => m.Coverage95);
     }
@@ -87,7 +92,10 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
             double D(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
             var last10 = D("baselineLast10Mae");
             var mae = D("mae");
-            result.Add(new ModelStatMetrics(entry.Name.ToUpperInvariant(), (int)D("rows"), mae, D("rmse"), last10, last10 > 0 ? 100 * (1 - (mae / last10)) : 0, D("coverage80"), D("coverage95")));
+            var rounded = D("baselineLast10RoundedMae");
+            result.Add(new ModelStatMetrics(
+                entry.Name.ToUpperInvariant(), (int)D("rows"), mae, D("rmse"), last10, last10 > 0 ? 100 * (1 - (mae / last10)) : 0, D("coverage80"), D("coverage95"),
+                rounded > 0 ? rounded : null, rounded > 0 ? 100 * (1 - (mae / rounded)) : null));
         }
 
         return result;

@@ -45,6 +45,7 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
                 else
                 {
                     Assert.Equal(MathF.Round(p.Value), p.Value);
+                    Assert.Equal([MathF.Round(p.Lo80), MathF.Round(p.Hi80), MathF.Round(p.Lo95), MathF.Round(p.Hi95)], [p.Lo80, p.Hi80, p.Lo95, p.Hi95]);
                 }
             }
         }
@@ -59,18 +60,23 @@ public class ModelTests(TrainedSliceFixture fx) : IClassFixture<TrainedSliceFixt
     }
 
     [Fact]
-    public void Rounding_counted_stats_lowers_their_held_out_error()
+    public void Rounding_counted_stats_lowers_their_held_out_error_and_keeps_interval_coverage_in_narrower_intervals()
     {
         // The same ensemble unrounded, to show that rounding is what absolute error rewards on whole-number outcomes.
         var rows = fx.TestRows().Where(i => fx.Matrix.Values[(i * FeatureSchema.Count) + FeatureSchema.IndexOf("c_has_history")] > 0).ToArray();
         foreach (var model in fx.Bundle.Models.Where(m => m.WholeNumber && m.Stat is StatKind.Reb or StatKind.Ast or StatKind.Stl or StatKind.Tov))
         {
-            var rounded = Evaluator.EvaluateRows(fx.Matrix, rows, model).Mae;
+            var rounded = Evaluator.EvaluateRows(fx.Matrix, rows, model);
             model.WholeNumber = false;
             try
             {
-                var unrounded = Evaluator.EvaluateRows(fx.Matrix, rows, model).Mae;
-                Assert.True(rounded < unrounded, $"{model.Stat}: rounded MAE {rounded:F4}, unrounded {unrounded:F4}");
+                var unrounded = Evaluator.EvaluateRows(fx.Matrix, rows, model);
+                Assert.True(rounded.Mae < unrounded.Mae, $"{model.Stat}: rounded MAE {rounded.Mae:F4}, unrounded {unrounded.Mae:F4}");
+
+                // Whole-number bounds cover the same outcomes; only an interval widened to hold the point covers more.
+                Assert.InRange(rounded.Coverage80 - unrounded.Coverage80, 0, 0.05);
+                Assert.InRange(rounded.Coverage95 - unrounded.Coverage95, 0, 0.05);
+                Assert.True(rounded.MeanWidth80 < unrounded.MeanWidth80, $"{model.Stat}: width80 {rounded.MeanWidth80:F3} vs {unrounded.MeanWidth80:F3}");
             }
             finally
             {

@@ -194,9 +194,14 @@ internal sealed class StatModel
         return new StatPrediction(
             Stat,
             (float)point,
-            (float)Math.Min(point, Math.Max(0, p + (iv.Lo80 * s))),
-            (float)Math.Max(point, p + (iv.Hi80 * s)),
-            (float)Math.Min(point, Math.Max(0, p + (iv.Lo95 * s))),
-            (float)Math.Max(point, p + (iv.Hi95 * s)));
+            (float)Lower(Math.Min(point, Math.Max(0, p + (iv.Lo80 * s)))),
+            (float)Upper(Math.Max(point, p + (iv.Hi80 * s))),
+            (float)Lower(Math.Min(point, Math.Max(0, p + (iv.Lo95 * s)))),
+            (float)Upper(Math.Max(point, p + (iv.Hi95 * s))));
+
+        // A whole-number outcome lies in [lo, hi] exactly when it lies in [⌈lo⌉, ⌊hi⌋]: the same coverage, stated
+        // as the whole numbers it covers.
+        double Lower(double bound) => round ? Math.Ceiling(bound) : bound;
+        double Upper(double bound) => round ? Math.Floor(bound) : bound;
     }
 }

@@ -160,8 +160,10 @@ public sealed class TrainEvaluateTests : IDisposable
         var b = await File.ReadAllLinesAsync(named);
         Assert.Equal(a.Length, b.Length);
         Assert.Equal(a.Select(l => string.Join(',', l.Split(',').Take(3))), b.Select(l => string.Join(',', l.Split(',').Take(3))));
-        var moved = a.Zip(b).Count(p => p.First != p.Second);
-        Assert.True(moved > a.Length / 2, $"only {moved} of {a.Length} lines changed with the lists");
+        // Minutes are never rounded, so every minutes line of a named game shows which model predicted it.
+        var minutes = a.Zip(b).Where(p => p.First.Split(',')[2] == "min").ToList();
+        var moved = minutes.Count(p => p.First != p.Second);
+        Assert.True(moved > minutes.Count / 2, $"only {moved} of {minutes.Count} minutes lines changed with the lists");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metrics));
         var namedAbsences = json.RootElement.GetProperty("namedAbsences");
         Assert.True(namedAbsences.GetProperty("knownAbsenceModel").GetBoolean());

@@ -86,6 +86,12 @@ public sealed partial class RedisRateLimitStore(NbaPredictSettings settings, InM
 
     private long redisDownUntil;
 
+    /// <summary>
+    /// Waits for the first connection without the per-request time limit. A request never waits for it: on a loaded
+    /// machine the first connect can outlast the limit, and the request then counts against the local bucket.
+    /// </summary>
+    internal Task ConnectAsync() => connection.Value;
+
     public async ValueTask<RateDecision> TakeAsync(string partition, TierLimit limit, CancellationToken cancellationToken)
     {
         if (Environment.TickCount64 < Volatile.Read(ref redisDownUntil))

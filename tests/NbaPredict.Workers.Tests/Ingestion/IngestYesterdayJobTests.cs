@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NbaPredict.Core.Domain;
 using NbaPredict.Core.Features.Ingestion;
 using NbaPredict.Core.Features.Jobs;
 
@@ -40,6 +41,45 @@ public sealed class IngestYesterdayJobTests
         }
 
         Assert.Equal(44, await harness.QueryAsync(db => db.PlayerGames.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Nba_stats_schedule_stores_tomorrows_games_before_tip_off_from_the_scoreboard()
+    {
+        await using var harness = await IngestionHarness.StartAsync(settings: new Dictionary<string, string?> { ["Jobs:Source"] = "nba-stats" });
+
+        // 09:00 in New York on opening night: today's two games and tomorrow's, none played yet.
+        var morning = new DateTimeOffset(2023, 10, 24, 13, 0, 0, TimeSpan.Zero);
+        string summary;
+        await using (var scope = harness.Services.CreateAsyncScope())
+        {
+            summary = (await scope.ServiceProvider.GetRequiredService<RefreshPredictionsJob>().RunAsync(morning, CancellationToken.None)).Summary;
+        }
+
+        Assert.Contains("2023-10-25:", summary, StringComparison.Ordinal);
+        var tomorrow = new DateOnly(2023, 10, 25);
+        var stored = await harness.QueryAsync(db => db.Games.Where(g => g.Date == tomorrow).OrderBy(g => g.Id)
+            .Select(g => new { g.Id, g.SeasonId, g.SeasonType, g.HomeTeamId, g.AwayTeamId }).ToListAsync());
+        // Home and away as the scoreboard names them; the row with an unknown team is left out, never guessed.
+        Assert.Equal(
+            [("0022300063", "CHA", "ATL"), ("0022300064", "IND", "WAS"), ("0022300065", "NYK", "BOS")],
+            stored.Select(g => (g.Id, NbaTeams.CodeOf(g.HomeTeamId), NbaTeams.CodeOf(g.AwayTeamId))));
+        Assert.All(stored, g => Assert.Equal(("2023-24", "Regular Season"), (g.SeasonId, g.SeasonType)));
+        Assert.Equal(2, await harness.QueryAsync(db => db.Games.CountAsync(g => g.Date == IngestionHarness.Day)));
+        Assert.Equal(0, await harness.QueryAsync(db => db.PlayerGames.CountAsync()));
+        Assert.Equal(2, harness.Requests("scoreboardv2"));
+        Assert.Equal(0, harness.Requests("leaguegamelog"));
+    }
+
+    [Fact]
+    public void A_scoreboard_without_its_game_header_is_refused_naming_what_is_missing()
+    {
+        var noHeader = Assert.Throws<IngestionException>(() => NbaStatsClient.ParseScoreboard(
+            """{"resultSets":[{"name":"LineScore","headers":[],"rowSet":[]}]}""", IngestionHarness.Day, "scoreboardv2 2023-10-24"));
+        Assert.Equal("nba-stats: scoreboardv2 2023-10-24 has no GameHeader result set", noHeader.Message);
+        var noTeams = Assert.Throws<IngestionException>(() => NbaStatsClient.ParseScoreboard(
+            """{"resultSets":[{"name":"GameHeader","headers":["GAME_ID","GAME_DATE_EST"],"rowSet":[]}]}""", IngestionHarness.Day, "scoreboardv2 2023-10-24"));
+        Assert.Equal("nba-stats: scoreboardv2 2023-10-24 headers lack column(s) HOME_TEAM_ID, VISITOR_TEAM_ID", noTeams.Message);
     }
 
     [Fact]

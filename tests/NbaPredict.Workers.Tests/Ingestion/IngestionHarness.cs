@@ -18,6 +18,7 @@ namespace NbaPredict.Workers.Tests.Ingestion;
 public sealed class IngestionHarness : IAsyncDisposable
 {
     public const string NbaStatsPath = "/stats/leaguegamelog";
+    public const string NbaStatsScoreboardPath = "/stats/scoreboardv2";
     public const string EspnPath = "/apis/site/v2/sports/basketball/nba/";
     public static readonly DateOnly Day = new(2023, 10, 24);
 
@@ -115,6 +116,12 @@ public sealed class IngestionHarness : IAsyncDisposable
         {
             Server.Given(Request.Create().WithPath(NbaStatsPath).WithParam("PlayerOrTeam", kind).UsingGet()).AtPriority(100)
                 .RespondWith(Json(Fixture($"nba-stats-leaguegamelog-{kind}-2023-10-24.json")));
+        }
+
+        foreach (var day in new[] { "2023-10-24", "2023-10-25" })
+        {
+            Server.Given(Request.Create().WithPath(NbaStatsScoreboardPath).WithParam("GameDate", day).UsingGet()).AtPriority(100)
+                .RespondWith(Json(Fixture($"nba-stats-scoreboardv2-{day}.json")));
         }
 
         Server.Given(Request.Create().WithPath(EspnPath + "scoreboard").WithParam("dates", "20231024").UsingGet()).AtPriority(100)

@@ -12,14 +12,22 @@ namespace NbaPredict.Core.Features.Ingestion;
 public sealed class HttpDayIngestor(IngestionSource source, IIngestionService ingestion, INbaStatsClient nbaStats, IEspnClient espn, NbaDbContext db) : IDayIngestor
 {
     /// <summary>
-    /// NBA Stats: the games in the day's team log (games that have started). ESPN: the scoreboard's games that
-    /// match a stored game by date and teams, since ESPN has no NBA.com game ids and none is ever invented.
+    /// NBA Stats: the day's scoreboard, every game with its NBA.com id, played or not, so games are stored before
+    /// tip-off. ESPN: the scoreboard's games that match a stored game by date and teams, since ESPN has no NBA.com
+    /// game ids and none is ever invented.
     /// </summary>
     public async Task<IReadOnlyList<ScheduledGame>> GetScheduleAsync(DateOnly day, CancellationToken cancellationToken)
     {
         if (source == IngestionSource.NbaStats)
         {
-            return NbaStatsMapper.Schedule(await nbaStats.GetLeagueGameLogAsync(day, GameLogKind.Teams, cancellationToken));
+            try
+            {
+                return NbaStatsMapper.Schedule(await nbaStats.GetScoreboardAsync(day, cancellationToken));
+            }
+            catch (IngestionException ex)
+            {
+                throw new DomainException("SCHEDULE_FAILED", ex.Message);
+            }
         }
 
         var board = await espn.GetScoreboardAsync(day, cancellationToken);

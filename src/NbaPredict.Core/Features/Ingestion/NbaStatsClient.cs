@@ -11,8 +11,8 @@ public enum GameLogKind
     Teams,
 }
 
-/// <summary>A <c>LeagueGameLog</c> result set: its headers and its rows, every cell as invariant text (null stays null).</summary>
-public sealed record LeagueGameLog(GameLogKind Kind, DateOnly Date, IReadOnlyList<string> Headers, IReadOnlyList<string?[]> Rows)
+/// <summary>A result set of the NBA Stats API: its headers and its rows, every cell as invariant text (null stays null).</summary>
+public abstract record StatsResultSet(IReadOnlyList<string> Headers, IReadOnlyList<string?[]> Rows)
 {
     public int Column(string header)
     {
@@ -28,10 +28,21 @@ public sealed record LeagueGameLog(GameLogKind Kind, DateOnly Date, IReadOnlyLis
     }
 }
 
-/// <summary>The NBA Stats API (stats.nba.com), <c>leaguegamelog</c> endpoint.</summary>
+/// <summary>A <c>LeagueGameLog</c> result set: the day's player-games or team-games, of games that have started.</summary>
+public sealed record LeagueGameLog(GameLogKind Kind, DateOnly Date, IReadOnlyList<string> Headers, IReadOnlyList<string?[]> Rows)
+    : StatsResultSet(Headers, Rows);
+
+/// <summary>The <c>GameHeader</c> result set of <c>scoreboardv2</c>: every game of the day, played or not, with NBA.com ids.</summary>
+public sealed record ScoreboardGames(DateOnly Date, IReadOnlyList<string> Headers, IReadOnlyList<string?[]> Rows)
+    : StatsResultSet(Headers, Rows);
+
+/// <summary>The NBA Stats API (stats.nba.com): <c>leaguegamelog</c> for results, <c>scoreboardv2</c> for the schedule.</summary>
 public interface INbaStatsClient
 {
     Task<LeagueGameLog> GetLeagueGameLogAsync(DateOnly date, GameLogKind kind, CancellationToken cancellationToken = default);
+
+    /// <summary>The games scheduled on <paramref name="date"/> (US Eastern), including those not yet played.</summary>
+    Task<ScoreboardGames> GetScoreboardAsync(DateOnly date, CancellationToken cancellationToken = default);
 }
 
 public sealed class NbaStatsClient(HttpClient http, RawResponseCache cache, Microsoft.Extensions.Options.IOptions<IngestionOptions> options, TimeProvider time) : INbaStatsClient
@@ -45,6 +56,8 @@ public sealed class NbaStatsClient(HttpClient http, RawResponseCache cache, Micr
     ];
 
     public static readonly string[] TeamHeaders = ["TEAM_ABBREVIATION", "GAME_ID", "GAME_DATE", "MATCHUP", "PTS"];
+
+    public static readonly string[] ScoreboardHeaders = ["GAME_ID", "GAME_DATE_EST", "HOME_TEAM_ID", "VISITOR_TEAM_ID"];
 
     /// <summary>The browser-like headers stats.nba.com insists on; without them it stalls or answers 403.</summary>
     public static void ConfigureHeaders(HttpClient client)
@@ -74,6 +87,16 @@ public sealed class NbaStatsClient(HttpClient http, RawResponseCache cache, Micr
             cancellationToken);
     }
 
+    public Task<ScoreboardGames> GetScoreboardAsync(DateOnly date, CancellationToken cancellationToken = default)
+    {
+        var url = $"scoreboardv2?DayOffset=0&GameDate={date:yyyy-MM-dd}&LeagueID=00";
+        var what = $"scoreboardv2 {date:yyyy-MM-dd}";
+        return ApiFetcher.GetAsync(http, cache, SourceName, $"scoreboardv2-{date:yyyy-MM-dd}", url, what,
+            body => ParseScoreboard(body, date, what),
+            _ => DayIsOver(date, time),
+            cancellationToken);
+    }
+
     /// <summary>A game day's numbers settle once the day is over in US Eastern time, where NBA dates are kept.</summary>
     internal static bool DayIsOver(DateOnly date, TimeProvider time)
     {
@@ -94,6 +117,19 @@ public sealed class NbaStatsClient(HttpClient http, RawResponseCache cache, Micr
     /// <summary>Checks the envelope and the columns the mapping needs; anything else is an error naming the problem.</summary>
     public static LeagueGameLog Parse(string body, GameLogKind kind, DateOnly date, string what)
     {
+        var (headers, rows) = ReadResultSet(body, "LeagueGameLog", kind == GameLogKind.Players ? PlayerHeaders : TeamHeaders, what);
+        return new LeagueGameLog(kind, date, headers, rows);
+    }
+
+    /// <summary>As <see cref="Parse"/>, for the scoreboard's <c>GameHeader</c> result set.</summary>
+    public static ScoreboardGames ParseScoreboard(string body, DateOnly date, string what)
+    {
+        var (headers, rows) = ReadResultSet(body, "GameHeader", ScoreboardHeaders, what);
+        return new ScoreboardGames(date, headers, rows);
+    }
+
+    private static (List<string> Headers, List<string?[]> Rows) ReadResultSet(string body, string setName, string[] required, string what)
+    {
         JsonDocument document;
         try
         {
@@ -113,21 +149,20 @@ public sealed class NbaStatsClient(HttpClient http, RawResponseCache cache, Micr
             }
 
             var set = sets.EnumerateArray().FirstOrDefault(s =>
-                s.ValueKind == JsonValueKind.Object && s.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() == "LeagueGameLog");
+                s.ValueKind == JsonValueKind.Object && s.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() == setName);
             if (set.ValueKind != JsonValueKind.Object)
             {
-                throw new IngestionException($"{SourceName}: {what} has no LeagueGameLog result set");
+                throw new IngestionException($"{SourceName}: {what} has no {setName} result set");
             }
 
             if (!set.TryGetProperty("headers", out var headerArray) || headerArray.ValueKind != JsonValueKind.Array ||
                 !set.TryGetProperty("rowSet", out var rowArray) || rowArray.ValueKind != JsonValueKind.Array)
             {
-                throw new IngestionException($"{SourceName}: {what} LeagueGameLog lacks headers or rowSet");
+                throw new IngestionException($"{SourceName}: {what} {setName} lacks headers or rowSet");
             }
 
             var headers = headerArray.EnumerateArray().Select(h => h.ValueKind == JsonValueKind.String ? h.GetString()! : h.GetRawText()).ToList();
-            var missing = (kind == GameLogKind.Players ? PlayerHeaders : TeamHeaders)
-                .Where(required => !headers.Contains(required, StringComparer.OrdinalIgnoreCase)).ToList();
+            var missing = required.Where(column => !headers.Contains(column, StringComparer.OrdinalIgnoreCase)).ToList();
             if (missing.Count > 0)
             {
                 throw new IngestionException($"{SourceName}: {what} headers lack column(s) {string.Join(", ", missing)}");
@@ -144,7 +179,7 @@ public sealed class NbaStatsClient(HttpClient http, RawResponseCache cache, Micr
                 rows.Add(row.EnumerateArray().Select(Cell).ToArray());
             }
 
-            return new LeagueGameLog(kind, date, headers, rows);
+            return (headers, rows);
         }
     }
 

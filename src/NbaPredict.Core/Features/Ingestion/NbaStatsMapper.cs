@@ -132,29 +132,29 @@ public static partial class NbaStatsMapper
     }
 
     /// <summary>
-    /// The games in a team game log (two rows each, one per side) as the jobs' schedule. The log only lists games
-    /// that have started, so a future day has none; a row whose team or matchup is unknown is left out.
+    /// The scoreboard's games, played or not, so predictions can be made before tip-off. Rows with an unknown team
+    /// or no game id are skipped: a schedule entry is never invented.
     /// </summary>
-    public static IReadOnlyList<ScheduledGame> Schedule(LeagueGameLog teams)
+    public static IReadOnlyList<ScheduledGame> Schedule(ScoreboardGames board)
     {
-        var (gameId, team, matchup) = (teams.Column("GAME_ID"), teams.Column("TEAM_ABBREVIATION"), teams.Column("MATCHUP"));
-        var season = Seasons.Label(teams.Date.Month >= 8 ? teams.Date.Year : teams.Date.Year - 1);
+        var (gameId, homeId, visitorId) = (board.Column("GAME_ID"), board.Column("HOME_TEAM_ID"), board.Column("VISITOR_TEAM_ID"));
+        var season = Seasons.Label(board.Date.Month >= 8 ? board.Date.Year : board.Date.Year - 1);
         var games = new Dictionary<string, ScheduledGame>(StringComparer.Ordinal);
-        foreach (var row in teams.Rows)
+        foreach (var row in board.Rows)
         {
-            var id = row[gameId] ?? "";
-            var code = (row[team] ?? "").Trim();
-            if (id.Length == 0 || games.ContainsKey(id) || !TryReadMatchup(row[matchup], code, out var opponent, out var home) ||
-                !NbaTeams.TryGetByCode(code, out var own) || !NbaTeams.TryGetByCode(opponent, out var other))
+            var id = (row[gameId] ?? "").Trim();
+            if (id.Length == 0 || games.ContainsKey(id) || TeamOf(row[homeId]) is not { } home || TeamOf(row[visitorId]) is not { } away || home.Id == away.Id)
             {
                 continue;
             }
 
-            var (homeTeam, awayTeam) = home ? (own, other) : (other, own);
-            games[id] = new ScheduledGame(id, teams.Date, season, SeasonType(id), homeTeam.Id, awayTeam.Id);
+            games[id] = new ScheduledGame(id, board.Date, season, SeasonType(id), home.Id, away.Id);
         }
 
         return [.. games.Values.OrderBy(g => g.GameId, StringComparer.Ordinal)];
+
+        static Team? TeamOf(string? nbaId) =>
+            int.TryParse(nbaId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? NbaTeams.FindById(id) : null;
     }
 
     private static string Date(string? value) =>

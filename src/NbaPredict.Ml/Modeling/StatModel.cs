@@ -132,7 +132,7 @@ internal sealed class StatModel
     /// <summary>
     /// Whether the point prediction is rounded to the nearest whole number. For a stat counted in whole numbers the
     /// median, which absolute error rewards, is itself a whole number (ADR 0023). Intervals stay computed from the
-    /// unrounded score and are widened, if need be, to contain the point.
+    /// unrounded score, are widened, if need be, to contain the point, and get whole-number bounds.
     /// </summary>
     public bool WholeNumber { get; set; }
 

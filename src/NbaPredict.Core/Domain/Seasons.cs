@@ -31,6 +31,9 @@ public static class Seasons
     public static string Label(int startYear) =>
         string.Create(CultureInfo.InvariantCulture, $"{startYear}-{(startYear + 1) % 100:D2}");
 
+    /// <summary>The label of the season a game date belongs to, by the rule the features use (a season starts in August).</summary>
+    public static string LabelOf(DateOnly date) => Label(Ml.Features.FeatureStore.SeasonKeyOf(date));
+
     /// <summary>
     /// The widest window a season's games can fall in: from 1 September of its first year to 31 October of
     /// its second (the 2019-20 season finished in October 2020).

@@ -39,10 +39,13 @@ public sealed record StatMetrics
     public double BaselineLast10RoundedMae { get; init; }
 
     /// <summary>100·(1 − MAE / rounded last-10 MAE).</summary>
-    public double ImprovementVsLast10RoundedPct => BaselineLast10RoundedMae > 0 ? 100 * (1 - (Mae / BaselineLast10RoundedMae)) : 0;
+    public double ImprovementVsLast10RoundedPct => ImprovementPct(Mae, BaselineLast10RoundedMae);
 
     /// <summary>100·(1 − MAE / last-10 MAE).</summary>
-    public double ImprovementVsLast10Pct => BaselineLast10Mae > 0 ? 100 * (1 - (Mae / BaselineLast10Mae)) : 0;
+    public double ImprovementVsLast10Pct => ImprovementPct(Mae, BaselineLast10Mae);
+
+    /// <summary>How much lower <paramref name="mae"/> is than a baseline's MAE, in percent of it (0 without a baseline).</summary>
+    public static double ImprovementPct(double mae, double baselineMae) => baselineMae > 0 ? 100 * (1 - (mae / baselineMae)) : 0;
 
     /// <summary>Share of actuals inside the 80% interval (inclusive).</summary>
     public double Coverage80 { get; init; }

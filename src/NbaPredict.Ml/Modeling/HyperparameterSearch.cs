@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NbaPredict.Ml.Data;
+using NbaPredict.Ml.Evaluation;
 using NbaPredict.Ml.Features;
 
 namespace NbaPredict.Ml.Modeling;
@@ -194,7 +195,7 @@ public static class HyperparameterSearch
 
             var m = sum / validate.Count;
             mae[stat] = m;
-            improvement[stat] = baselines[stat] > 0 ? 100 * (1 - (m / baselines[stat])) : 0;
+            improvement[stat] = StatMetrics.ImprovementPct(m, baselines[stat]);
             score += baselines[stat] > 0 ? m / baselines[stat] : m;
         }
 

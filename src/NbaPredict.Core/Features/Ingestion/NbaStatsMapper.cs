@@ -138,7 +138,7 @@ public static partial class NbaStatsMapper
     public static IReadOnlyList<ScheduledGame> Schedule(ScoreboardGames board)
     {
         var (gameId, homeId, visitorId) = (board.Column("GAME_ID"), board.Column("HOME_TEAM_ID"), board.Column("VISITOR_TEAM_ID"));
-        var season = Seasons.Label(board.Date.Month >= 8 ? board.Date.Year : board.Date.Year - 1);
+        var season = Seasons.LabelOf(board.Date);
         var games = new Dictionary<string, ScheduledGame>(StringComparer.Ordinal);
         foreach (var row in board.Rows)
         {

@@ -75,7 +75,7 @@ public sealed class BundledCsvDayIngestor(BoxScoreImporter importer, NbaPredictS
             throw new DomainException("NO_SOURCE_DATA", "no folder with player_games_*.csv(.gz) to ingest from; set Jobs__IngestDataDirectory or NBAPREDICT_BUNDLED_DATA");
         }
 
-        var season = Seasons.Label(day.Month >= 8 ? day.Year : day.Year - 1);
+        var season = Seasons.LabelOf(day);
         var file = new[] { $"player_games_{season}.csv.gz", $"player_games_{season}.csv" }
             .Select(name => Path.Combine(directory, name)).FirstOrDefault(File.Exists);
         if (file is null)

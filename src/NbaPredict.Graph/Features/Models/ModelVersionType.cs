@@ -7,6 +7,7 @@ using NbaPredict.Core.Features;
 using NbaPredict.Core.Features.Models;
 using NbaPredict.Graph.Features.Predictions;
 using NbaPredict.Graph.GraphQL.Schema;
+using NbaPredict.Ml.Evaluation;
 
 namespace NbaPredict.Graph.Features.Models;
 
@@ -94,8 +95,8 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
             var mae = D("mae");
             var rounded = D("baselineLast10RoundedMae");
             result.Add(new ModelStatMetrics(
-                entry.Name.ToUpperInvariant(), (int)D("rows"), mae, D("rmse"), last10, last10 > 0 ? 100 * (1 - (mae / last10)) : 0, D("coverage80"), D("coverage95"),
-                rounded > 0 ? rounded : null, rounded > 0 ? 100 * (1 - (mae / rounded)) : null));
+                entry.Name.ToUpperInvariant(), (int)D("rows"), mae, D("rmse"), last10, StatMetrics.ImprovementPct(mae, last10), D("coverage80"), D("coverage95"),
+                rounded > 0 ? rounded : null, rounded > 0 ? StatMetrics.ImprovementPct(mae, rounded) : null));
         }
 
         return result;
